@@ -1,0 +1,154 @@
+using System.Text;
+using Shifo.Fhir.Definitions;
+
+namespace Shifo.Fhir.Model;
+
+/// <summary>How a primitive value was written in JSON, so that it is written back the same way.</summary>
+public enum PrimitiveKind : byte
+{
+    None,
+    String,
+    Number,
+    Boolean,
+}
+
+/// <summary>
+/// One node of a FHIR resource read from JSON: a resource, a complex element or a primitive.
+/// Repeating elements are consecutive children with the same <see cref="Name"/>; a primitive's
+/// JSON value and its "_name" sibling (id, extensions) are merged into one node, as FHIRPath sees them.
+/// </summary>
+public sealed class ElementNode
+{
+    private List<ElementNode>? _children;
+
+    public ElementNode(string name, string typeName)
+    {
+        Name = name;
+        TypeName = typeName;
+    }
+
+    /// <summary>The element's name without a choice-type suffix ("value" for "valueQuantity").</summary>
+    public string Name { get; set; }
+
+    /// <summary>The FHIR type: a resource type, a data type ("HumanName", "string") or "BackboneElement".</summary>
+    public string TypeName { get; set; }
+
+    /// <summary>The definition this node was read against; null for an element the definitions do not know.</summary>
+    public ElementInfo? Definition { get; set; }
+
+    public ElementNode? Parent { get; private set; }
+
+    /// <summary>The primitive value as written: unescaped text for strings, the literal for numbers and booleans.</summary>
+    public string? Value { get; set; }
+
+    public PrimitiveKind ValueKind { get; set; }
+
+    /// <summary>True when this node was a JSON array member (used for elements the definitions do not know).</summary>
+    public bool InArray { get; set; }
+
+    /// <summary>True for a resource: the root, a contained resource, or a Bundle entry's resource.</summary>
+    public bool IsResource { get; set; }
+
+    public bool HasValue => Value is not null;
+
+    public IReadOnlyList<ElementNode> Children => (IReadOnlyList<ElementNode>?)_children ?? [];
+
+    public void Add(ElementNode child)
+    {
+        child.Parent = this;
+        (_children ??= []).Add(child);
+    }
+
+    public void Insert(int index, ElementNode child)
+    {
+        child.Parent = this;
+        (_children ??= []).Insert(index, child);
+    }
+
+    public bool Remove(ElementNode child)
+    {
+        if (_children is null || !_children.Remove(child)) return false;
+        child.Parent = null;
+        return true;
+    }
+
+    /// <summary>Children with the given name, in order.</summary>
+    public IEnumerable<ElementNode> ChildrenNamed(string name)
+    {
+        if (_children is null) yield break;
+        foreach (var c in _children)
+            if (c.Name == name) yield return c;
+    }
+
+    public ElementNode? Child(string name)
+    {
+        if (_children is null) return null;
+        foreach (var c in _children)
+            if (c.Name == name) return c;
+        return null;
+    }
+
+    /// <summary>The nearest resource at or above this node.</summary>
+    public ElementNode? ContainingResource
+    {
+        get
+        {
+            for (var n = this; n is not null; n = n.Parent)
+                if (n.IsResource) return n;
+            return null;
+        }
+    }
+
+    /// <summary>The outermost node of the tree.</summary>
+    public ElementNode Root
+    {
+        get
+        {
+            var n = this;
+            while (n.Parent is not null) n = n.Parent;
+            return n;
+        }
+    }
+
+    /// <summary>Index among the parent's children of the same name.</summary>
+    public int IndexAmongSiblings
+    {
+        get
+        {
+            if (Parent is null) return 0;
+            var i = 0;
+            foreach (var c in Parent.Children)
+            {
+                if (ReferenceEquals(c, this)) return i;
+                if (c.Name == Name) i++;
+            }
+            return i;
+        }
+    }
+
+    /// <summary>True when this element repeats under its parent (decides the [n] in locations and arrays in JSON).</summary>
+    public bool Repeats => Definition?.IsArray ?? InArray;
+
+    /// <summary>A FHIRPath location, e.g. "Patient.name[0].given[1]" or "Bundle.entry[2].resource.code".</summary>
+    public string Location
+    {
+        get
+        {
+            var parts = new List<string>();
+            for (var n = this; n is not null; n = n.Parent)
+            {
+                if (n.Parent is null) { parts.Add(n.TypeName); break; }
+                parts.Add(n.Repeats ? $"{n.Name}[{n.IndexAmongSiblings}]" : n.Name);
+            }
+            parts.Reverse();
+            return string.Join('.', parts);
+        }
+    }
+
+    public override string ToString()
+    {
+        var sb = new StringBuilder(Name).Append(" : ").Append(TypeName);
+        if (Value is not null) sb.Append(" = ").Append(Value);
+        return sb.ToString();
+    }
+}

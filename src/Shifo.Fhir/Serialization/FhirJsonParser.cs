@@ -1,0 +1,357 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Shifo.Fhir.Definitions;
+using Shifo.Fhir.Model;
+using Shifo.Fhir.Outcomes;
+
+namespace Shifo.Fhir.Serialization;
+
+/// <summary>The outcome of reading FHIR JSON: the resource tree (null when unreadable) and what was wrong with it.</summary>
+public sealed class ParseResult
+{
+    public ElementNode? Resource { get; init; }
+    public List<Issue> Issues { get; } = [];
+    public bool HasErrors => Resource is null || Issues.Any(i => i.IsError);
+}
+
+/// <summary>
+/// Reads FHIR JSON into an <see cref="ElementNode"/> tree, guided by the official definitions. It never throws
+/// on bad input: structural problems (unknown elements, wrong JSON types, arrays where one value is allowed,
+/// empty objects, arrays or strings, nulls, duplicate properties) become issues, and unknown content is
+/// kept so that it can be written back.
+/// </summary>
+public sealed class FhirJsonParser
+{
+    /// <summary>Deepest JSON nesting accepted; FHIR's deepest real structures (nested Questionnaire items) stay far below.</summary>
+    public const int MaxDepth = 128;
+
+    private readonly FhirDefinitions _defs;
+    private readonly List<Issue> _issues = [];
+
+    private FhirJsonParser(FhirDefinitions defs) => _defs = defs;
+
+    public static ParseResult Parse(string json) => Parse(Encoding.UTF8.GetBytes(json));
+
+    public static ParseResult Parse(ReadOnlySpan<byte> utf8, FhirDefinitions? definitions = null)
+    {
+        var parser = new FhirJsonParser(definitions ?? FhirDefinitions.R4);
+        ElementNode? root = null;
+        try
+        {
+            var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Disallow });
+            if (!reader.Read())
+                parser._issues.Add(Issue.Fatal("structure", null, "The content is empty: expected a JSON object with a resourceType."));
+            else if (reader.TokenType != JsonTokenType.StartObject)
+                parser._issues.Add(Issue.Fatal("structure", null, $"Expected a JSON object with a resourceType, found {Describe(reader.TokenType)}."));
+            else
+            {
+                root = parser.ReadResource(ref reader, "", null);
+                if (root is not null && reader.Read())
+                {
+                    parser._issues.Add(Issue.Fatal("structure", null, "Unexpected content after the end of the resource."));
+                    root = null;
+                }
+            }
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.LineNumber is { } line ? $" (line {line + 1}, position {ex.BytePositionInLine + 1})" : "";
+            var message = ex.Message.Contains("maximum configured depth", StringComparison.Ordinal)
+                ? $"The JSON is nested deeper than {MaxDepth} levels{where}."
+                : $"The content is not valid JSON{where}.";
+            parser._issues.Add(Issue.Fatal("structure", null, message));
+            root = null;
+        }
+        var result = new ParseResult { Resource = root };
+        result.Issues.AddRange(parser._issues);
+        return result;
+    }
+
+    private static string Describe(JsonTokenType t) => t switch
+    {
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.Null => "null",
+        _ => t.ToString(),
+    };
+
+    /// <summary>Reads a resource object; the reader is on its StartObject. Returns null (reader past the object) if it is not one.</summary>
+    private ElementNode? ReadResource(ref Utf8JsonReader reader, string name, ElementNode? parentForLocation)
+    {
+        var where = parentForLocation is null ? null : Join(parentForLocation.Location, name);
+        var resourceType = PeekResourceType(reader);
+        if (resourceType is null)
+        {
+            _issues.Add(Issue.Fatal("structure", where, "The object has no resourceType, so it is not a FHIR resource."));
+            reader.Skip();
+            return null;
+        }
+        var sd = _defs.IsResourceType(resourceType) ? _defs.GetType(resourceType) : null;
+        if (sd is null)
+        {
+            _issues.Add(Issue.Fatal("structure", where, $"Unknown resource type '{resourceType}'."));
+            reader.Skip();
+            return null;
+        }
+        var node = new ElementNode(parentForLocation is null ? resourceType : name, resourceType)
+        {
+            Definition = sd.Root,
+            IsResource = true,
+        };
+        ReadObjectMembers(ref reader, node, _defs.ChildrenOf(sd.Root, resourceType), parentForLocation);
+        return node;
+    }
+
+    /// <summary>Finds "resourceType" among the object's own members without moving the caller's reader.</summary>
+    private static string? PeekResourceType(Utf8JsonReader reader)
+    {
+        var depth = reader.CurrentDepth;
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth) return null;
+            if (reader.TokenType != JsonTokenType.PropertyName) continue;
+            var isType = reader.ValueTextEquals("resourceType"u8);
+            reader.Read();
+            if (isType) return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            reader.Skip();
+        }
+        return null;
+    }
+
+    private static string Join(string location, string name) => location.Length == 0 ? name : location + "." + name;
+
+    /// <summary>Reads the members of an object (reader on its StartObject) into <paramref name="node"/>.</summary>
+    private void ReadObjectMembers(ref Utf8JsonReader reader, ElementNode node, IReadOnlyDictionary<string, ChildSlot> slots, ElementNode? attachTo)
+    {
+        // attach first so that locations of issues inside are right
+        attachTo?.Add(node);
+        var seen = new List<string>();
+        var empty = true;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            empty = false;
+            var property = reader.GetString()!;
+            reader.Read();
+            if (seen.Contains(property))
+            {
+                _issues.Add(Issue.Error("structure", Join(node.Location, property), $"The property '{property}' appears more than once."));
+                reader.Skip();
+                continue;
+            }
+            seen.Add(property);
+
+            if (property == "resourceType" && node.IsResource)
+            {
+                continue; // read by PeekResourceType
+            }
+            if (property.Length > 1 && property[0] == '_' && slots.TryGetValue(property[1..], out var pslot) && _defs.IsPrimitiveType(pslot.TypeCode))
+            {
+                ReadPrimitiveExtras(ref reader, node, property[1..], pslot);
+                continue;
+            }
+            if (!slots.TryGetValue(property, out var slot))
+            {
+                _issues.Add(Issue.Error("structure", Join(node.Location, property), UnknownMessage(node, property)));
+                ReadUnknown(ref reader, node, property, inArray: false);
+                continue;
+            }
+            var name = slot.Element.Name;
+            if (reader.TokenType == JsonTokenType.StartArray)
+            {
+                if (!slot.Element.IsArray)
+                    _issues.Add(Issue.Error("structure", Join(node.Location, property),
+                        $"'{property}' holds an array, but {slot.Element.Path} allows a single value."));
+                var index = 0;
+                var any = false;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    any = true;
+                    ReadValue(ref reader, node, name, property, slot, index++);
+                }
+                if (!any)
+                    _issues.Add(Issue.Error("structure", Join(node.Location, property), $"'{property}' is an empty array: leave the property out instead."));
+            }
+            else
+            {
+                if (slot.Element.IsArray)
+                    _issues.Add(Issue.Error("structure", Join(node.Location, property),
+                        $"'{property}' must be a JSON array, since {slot.Element.Path} may repeat."));
+                ReadValue(ref reader, node, name, property, slot, 0);
+            }
+        }
+        if (empty)
+            _issues.Add(Issue.Error("structure", node.Parent is null && node.IsResource ? node.TypeName : node.Location,
+                "The object is empty: an element must have a value or children."));
+    }
+
+    private string UnknownMessage(ElementNode node, string property)
+    {
+        var where = node.Definition?.Path ?? node.TypeName;
+        return $"Unknown element '{property}' in {where}.";
+    }
+
+    /// <summary>Reads one value of a known element (an array member or a single value) into a child node.</summary>
+    private void ReadValue(ref Utf8JsonReader reader, ElementNode parent, string name, string property, ChildSlot slot, int index)
+    {
+        var type = slot.TypeCode;
+        if (_defs.IsPrimitiveType(type))
+        {
+            var node = PrimitiveAt(parent, name, index, slot);
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                // a null is only a placeholder where the "_name" array carries this position's extensions
+                if (!slot.Element.IsArray)
+                    _issues.Add(Issue.Error("structure", node.Location, $"'{property}' is null: leave the property out instead."));
+                return;
+            }
+            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                _issues.Add(Issue.Error("structure", node.Location,
+                    $"'{property}' must be a primitive {type} value, found {Describe(reader.TokenType)}."));
+                reader.Skip();
+                return;
+            }
+            SetPrimitive(ref reader, node);
+            var expected = PrimitiveJson.KindOf(type);
+            if (node.ValueKind != expected)
+                _issues.Add(Issue.Error("structure", node.Location,
+                    $"'{property}' is a {type}, which JSON writes as a {PrimitiveJson.Describe(expected)}, but found a {PrimitiveJson.Describe(node.ValueKind)}."));
+            else if (node.ValueKind == PrimitiveKind.String && node.Value!.Length == 0)
+                _issues.Add(Issue.Error("value", node.Location, $"'{property}' is an empty string: leave the property out instead."));
+            return;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            _issues.Add(Issue.Error("structure", Join(parent.Location, slot.Element.IsArray ? $"{name}[{index}]" : name),
+                $"'{property}' must be a JSON object ({type}), found {Describe(reader.TokenType)}."));
+            reader.Skip();
+            return;
+        }
+        if (type == "Resource" || _defs.IsResourceType(type))
+        {
+            var resource = ReadResource(ref reader, name, parent);
+            if (resource is not null)
+            {
+                resource.Definition = slot.Element;
+                resource.InArray = slot.Element.IsArray;
+            }
+            return;
+        }
+        var child = new ElementNode(name, type) { Definition = slot.Element, InArray = slot.Element.IsArray };
+        ReadObjectMembers(ref reader, child, _defs.ChildrenOf(slot.Element, type), parent);
+    }
+
+    /// <summary>The node for position <paramref name="index"/> of a primitive element, made when it does not exist yet.</summary>
+    private static ElementNode PrimitiveAt(ElementNode parent, string name, int index, ChildSlot slot)
+    {
+        var i = 0;
+        foreach (var c in parent.Children)
+        {
+            if (c.Name != name) continue;
+            if (i == index && c.TypeName == slot.TypeCode) return c;
+            i++;
+        }
+        ElementNode? last = null;
+        while (i <= index)
+        {
+            last = new ElementNode(name, slot.TypeCode) { Definition = slot.Element, InArray = slot.Element.IsArray };
+            parent.Add(last);
+            i++;
+        }
+        return last!;
+    }
+
+    private static void SetPrimitive(ref Utf8JsonReader reader, ElementNode node)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                node.Value = reader.GetString();
+                node.ValueKind = PrimitiveKind.String;
+                break;
+            case JsonTokenType.Number:
+                node.Value = Encoding.UTF8.GetString(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan);
+                node.ValueKind = PrimitiveKind.Number;
+                break;
+            case JsonTokenType.True:
+                node.Value = "true";
+                node.ValueKind = PrimitiveKind.Boolean;
+                break;
+            case JsonTokenType.False:
+                node.Value = "false";
+                node.ValueKind = PrimitiveKind.Boolean;
+                break;
+        }
+    }
+
+    /// <summary>Reads a primitive's "_name" part (id and extensions), single or array, into the matching nodes.</summary>
+    private void ReadPrimitiveExtras(ref Utf8JsonReader reader, ElementNode parent, string name, ChildSlot slot)
+    {
+        var slots = _defs.ChildrenOf(slot.Element, slot.TypeCode);
+        var elementName = slot.Element.Name;
+        if (reader.TokenType == JsonTokenType.StartArray)
+        {
+            var index = 0;
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                var node = PrimitiveAt(parent, elementName, index++, slot);
+                if (reader.TokenType == JsonTokenType.Null) continue;
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    _issues.Add(Issue.Error("structure", node.Location, $"'_{name}' entries must be objects or null, found {Describe(reader.TokenType)}."));
+                    reader.Skip();
+                    continue;
+                }
+                ReadObjectMembers(ref reader, node, slots, null);
+            }
+            return;
+        }
+        var single = PrimitiveAt(parent, elementName, 0, slot);
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            _issues.Add(Issue.Error("structure", single.Location, $"'_{name}' must be an object, found {Describe(reader.TokenType)}."));
+            reader.Skip();
+            return;
+        }
+        ReadObjectMembers(ref reader, single, slots, null);
+    }
+
+    /// <summary>Keeps content the definitions do not know, as it was, so that it can be reported and written back.</summary>
+    private void ReadUnknown(ref Utf8JsonReader reader, ElementNode parent, string name, bool inArray)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.StartArray:
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    ReadUnknown(ref reader, parent, name, inArray: true);
+                break;
+            case JsonTokenType.StartObject:
+            {
+                var node = new ElementNode(name, "") { InArray = inArray };
+                parent.Add(node);
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+                {
+                    var property = reader.GetString()!;
+                    reader.Read();
+                    ReadUnknown(ref reader, node, property, inArray: false);
+                }
+                break;
+            }
+            case JsonTokenType.Null:
+                parent.Add(new ElementNode(name, "") { InArray = inArray });
+                break;
+            default:
+            {
+                var node = new ElementNode(name, "") { InArray = inArray };
+                SetPrimitive(ref reader, node);
+                parent.Add(node);
+                break;
+            }
+        }
+    }
+}
