@@ -92,6 +92,13 @@ internal static class Compiler
             if (target is null) return body;
             return (s, input) => body(s, target(s, input));
         }
+        if (c.Name == "sort")
+        {
+            // sort(-key) sorts descending: for strings too, so the minus is read here rather than evaluated
+            var keys = c.Arguments.Select(a => a is UnaryNode { Operator: "-" } u ? (Compile(u.Operand), true) : (Compile(a), false)).ToArray();
+            if (target is null) return (s, input) => UtilityFunctions.Sort(s, input, keys);
+            return (s, input) => UtilityFunctions.Sort(s, target(s, input), keys);
+        }
         var def = FunctionTable.Find(c.Name)
             ?? throw new FhirPathSyntaxException(c.Position, "a known function name", $"'{c.Name}'");
         if (c.Arguments.Count < def.MinArgs || c.Arguments.Count > def.MaxArgs)
