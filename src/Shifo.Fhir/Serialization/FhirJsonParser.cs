@@ -40,18 +40,15 @@ public sealed class FhirJsonParser
         try
         {
             var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Disallow });
-            if (!reader.Read())
+            if (utf8.Trim(" \t\r\n"u8).IsEmpty || !reader.Read())
                 parser._issues.Add(Issue.Fatal("structure", null, "The content is empty: expected a JSON object with a resourceType."));
             else if (reader.TokenType != JsonTokenType.StartObject)
                 parser._issues.Add(Issue.Fatal("structure", null, $"Expected a JSON object with a resourceType, found {Describe(reader.TokenType)}."));
             else
             {
                 root = parser.ReadResource(ref reader, "", null);
-                if (root is not null && reader.Read())
-                {
-                    parser._issues.Add(Issue.Fatal("structure", null, "Unexpected content after the end of the resource."));
-                    root = null;
-                }
+                // reading on makes the reader reject anything after the object (a JsonException, below)
+                while (reader.Read()) { }
             }
         }
         catch (JsonException ex)
