@@ -20,9 +20,9 @@ internal static class Compiler
             case MemberNode m:
             {
                 var nav = new Navigator(m.Name, m.Target is null);
-                if (m.Target is null) return (_, input) => nav.Navigate(input);
+                if (m.Target is null) return (s, input) => nav.Navigate(s, input);
                 var target = Compile(m.Target);
-                return (s, input) => nav.Navigate(target(s, input));
+                return (s, input) => nav.Navigate(s, target(s, input));
             }
             case ThisNode t:
                 return t.Name switch
@@ -85,12 +85,19 @@ internal static class Compiler
             body = c.Name switch
             {
                 "is" => (_, focus) => TypeFunctions.Is(focus, type),
-                "as" => (_, focus) => TypeFunctions.As(focus, type),
+                "as" => (_, focus) => TypeFunctions.AsFunction(focus, type),
                 _ => (_, focus) => TypeFunctions.OfType(focus, type),
             };
             // body takes the focus as its input; the call's own input only matters for arguments
             if (target is null) return body;
             return (s, input) => body(s, target(s, input));
+        }
+        if (c.Name == "sort")
+        {
+            // sort(-key) sorts descending: for strings too, so the minus is read here rather than evaluated
+            var keys = c.Arguments.Select(a => a is UnaryNode { Operator: "-" } u ? (Compile(u.Operand), true) : (Compile(a), false)).ToArray();
+            if (target is null) return (s, input) => UtilityFunctions.Sort(s, input, keys);
+            return (s, input) => UtilityFunctions.Sort(s, target(s, input), keys);
         }
         var def = FunctionTable.Find(c.Name)
             ?? throw new FhirPathSyntaxException(c.Position, "a known function name", $"'{c.Name}'");

@@ -47,8 +47,9 @@ public static class FhirPathValues
             case "Boolean": return text == "true" ? True : text == "false" ? False : null;
             case "Integer": return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) ? l : null;
             case "Decimal": return TryParseDecimal(text, out var d) ? d : null;
-            case "Date":
-            case "DateTime": return FhirPathTemporal.Parse(text);
+            case "Date": return FhirPathTemporal.Parse(text);
+            // a dateTime written as a date is still a DateTime (of day precision)
+            case "DateTime": return FhirPathTemporal.Parse(text) is FhirPathDate day ? day.ToDateTimeValue() : FhirPathTemporal.Parse(text);
             case "Time": return FhirPathTemporal.Parse(text, isTime: true);
             case null: return node.ValueKind == PrimitiveKind.None ? null : text; // unknown element with a JSON value
             default: return text;

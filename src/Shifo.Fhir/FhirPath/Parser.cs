@@ -175,8 +175,8 @@ internal sealed class Parser
             case TokenKind.Number:
             {
                 object value = t.Text.Contains('.')
-                    ? decimal.Parse(t.Text, CultureInfo.InvariantCulture)
-                    : long.TryParse(t.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? l
+                    ? (object)decimal.Parse(t.Text, CultureInfo.InvariantCulture)
+                    : long.TryParse(t.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? (object)l
                     : throw new FhirPathSyntaxException(t.Position, "an integer that fits 64 bits", $"'{t.Text}'");
                 var unit = Peek;
                 if (unit.Kind == TokenKind.String)

@@ -18,6 +18,7 @@ internal sealed class Scope
     public ElementNode? Resource;
     public ElementNode? RootResource;
     public EvaluationContext? Environment;
+    public bool StrictNames;
 
     /// <summary>Evaluates <paramref name="body"/> once per item with $this and $index set: the heart of where/select/all/exists.</summary>
     public IReadOnlyList<object> WithThis(object item, int index, Eval body)

@@ -109,9 +109,15 @@ internal static class StringFunctions
         add("unescape", 1, 1, static (s, focus, args, input) => With(focus, "unescape", text => Args.String(s, args, 0, input, "unescape") switch
         {
             "html" => WebUtility.HtmlDecode(text),
-            "json" => JsonSerializer.Deserialize<string>("\"" + text + "\""),
+            "json" => UnescapeJson(text),
             _ => null,
         }));
+    }
+
+    private static string? UnescapeJson(string text)
+    {
+        try { return JsonSerializer.Deserialize<string>("\"" + text + "\""); }
+        catch (JsonException) { return null; }
     }
 
     private static IReadOnlyList<object> With(IReadOnlyList<object> focus, string function, Func<string, object?> body)

@@ -34,28 +34,37 @@ internal static class UtilityFunctions
             return Collections.Single(new FhirPathTime(now.Hour, now.Minute, now.Second, now.Millisecond, TemporalPrecision.Millisecond));
         });
         add("type", 0, 0, static (_, focus, _, _) => focus.Select(x => (object)TypeSpecifier.TypeOf(x)).ToList());
-        add("sort", 0, int.MaxValue, static (s, focus, args, _) =>
+    }
+
+    /// <summary>sort(keys...): stable, by each key in turn; a key written as -key sorts descending; empty keys sort first either way.</summary>
+    public static IReadOnlyList<object> Sort(Scope s, IReadOnlyList<object> focus, (Eval Key, bool Descending)[] keys)
+    {
+        if (focus.Count <= 1) return focus;
+        var keyed = new List<(object Item, IReadOnlyList<object>[] Keys)>(focus.Count);
+        for (var i = 0; i < focus.Count; i++)
         {
-            if (focus.Count <= 1) return focus;
-            var keyed = new List<(object Item, IReadOnlyList<object>[] Keys)>();
-            for (var i = 0; i < focus.Count; i++)
+            var values = new IReadOnlyList<object>[Math.Max(keys.Length, 1)];
+            if (keys.Length == 0) values[0] = Collections.Single(focus[i]);
+            else for (var k = 0; k < keys.Length; k++) values[k] = s.WithThis(focus[i], i, keys[k].Key);
+            keyed.Add((focus[i], values));
+        }
+        var comparer = Comparer<(object Item, IReadOnlyList<object>[] Keys)>.Create((a, b) =>
+        {
+            for (var k = 0; k < a.Keys.Length; k++)
             {
-                var keys = new IReadOnlyList<object>[Math.Max(args.Length, 1)];
-                if (args.Length == 0) keys[0] = Collections.Single(focus[i]);
-                else for (var k = 0; k < args.Length; k++) keys[k] = s.WithThis(focus[i], i, args[k]);
-                keyed.Add((focus[i], keys));
-            }
-            var sorted = keyed.OrderBy(x => x, Comparer<(object Item, IReadOnlyList<object>[] Keys)>.Create((a, b) =>
-            {
-                for (var k = 0; k < a.Keys.Length; k++)
+                var (x, y) = (a.Keys[k], b.Keys[k]);
+                // empty keys come first in either direction
+                if (x.Count == 0 || y.Count == 0)
                 {
-                    var c = CompareKeys(a.Keys[k], b.Keys[k]);
-                    if (c != 0) return c;
+                    if (x.Count != y.Count) return x.Count == 0 ? -1 : 1;
+                    continue;
                 }
-                return 0;
-            }));
-            return sorted.Select(x => x.Item).ToList();
+                var c = CompareKeys(x, y);
+                if (c != 0) return keys.Length > 0 && keys[k].Descending ? -c : c;
+            }
+            return 0;
         });
+        return keyed.OrderBy(x => x, comparer).Select(x => x.Item).ToList();
     }
 
     private static int CompareKeys(IReadOnlyList<object> a, IReadOnlyList<object> b)
