@@ -28,7 +28,7 @@ internal static class Compiler
                 return t.Name switch
                 {
                     "$this" => static (s, _) => s.This is null ? Collections.Empty : Collections.Single(s.This),
-                    "$index" => static (s, _) => Collections.Single((long)s.Index),
+                    "$index" => static (s, _) => Collections.Integer(s.Index),
                     _ => static (s, _) => s.Total,
                 };
             case ExternalNode e:

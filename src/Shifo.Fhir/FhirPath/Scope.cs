@@ -39,6 +39,12 @@ internal static class Collections
     public static readonly IReadOnlyList<object> True = [FhirPathValues.True];
     public static readonly IReadOnlyList<object> False = [FhirPathValues.False];
 
+    private static readonly IReadOnlyList<object>[] SmallIntegers =
+        Enumerable.Range(0, 256).Select(i => (IReadOnlyList<object>)new object[] { (long)i }).ToArray();
+
+    /// <summary>An Integer result; counts and indexes are small, so these come preallocated.</summary>
+    public static IReadOnlyList<object> Integer(long n) => n is >= 0 and < 256 ? SmallIntegers[n] : new object[] { n };
+
     public static IReadOnlyList<object> Single(object item) => item is bool b ? (b ? True : False) : new[] { item };
     public static IReadOnlyList<object> Bool(bool b) => b ? True : False;
     public static IReadOnlyList<object> Bool(bool? b) => b is null ? Empty : b.Value ? True : False;
