@@ -15,6 +15,13 @@ public sealed class BasicSearchCompiler(FhirDefinitions definitions) : ISearchCo
 {
     public static readonly IReadOnlyList<string> Supported = ["_id", "_lastUpdated"];
 
+    /// <summary>Result parameters of the spec that the full compiler will implement.</summary>
+    private static readonly HashSet<string> ResultParameters = new(StringComparer.Ordinal)
+    {
+        "_sort", "_include", "_revinclude", "_summary", "_elements", "_total", "_contained", "_containedType", "_has",
+        "_list", "_text", "_content", "_query", "_filter", "_tag", "_profile", "_security", "_source",
+    };
+
     public CompiledSearch Compile(SearchQuery query, SqlDialect dialect)
     {
         var p = new SqlParameters();
@@ -52,7 +59,7 @@ public sealed class BasicSearchCompiler(FhirDefinitions definitions) : ISearchCo
                 default:
                     var name = sp.Modifier is null ? sp.Name : sp.Name + ":" + sp.Modifier;
                     var root = sp.Name.Split('.')[0];
-                    if (defined.Contains(root) || sp.Name.StartsWith("_has", StringComparison.Ordinal))
+                    if (defined.Contains(root) || ResultParameters.Contains(root) || sp.Name.StartsWith("_has:", StringComparison.Ordinal))
                         notImplemented.Add(name);
                     else if (query.Strict)
                         issues.Add(Issue.Error("not-supported", null, $"Unknown search parameter '{name}'."));
