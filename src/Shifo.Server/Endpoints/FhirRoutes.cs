@@ -3,6 +3,24 @@ namespace Shifo.Server.Endpoints;
 /// <summary>Maps the FHIR REST API under /fhir; each interaction's handler lives in its own class.</summary>
 public static class FhirRoutes
 {
+    private static readonly string[] Methods = ["GET", "POST", "PUT", "DELETE", "PATCH"];
+
+    private static readonly (string Pattern, string[] Allowed)[] Allowed =
+    [
+        ("/metadata", ["GET"]),
+        ("/_history", ["GET"]),
+        ("/", ["GET", "POST"]),
+        ("/_search", ["POST"]),
+        ("/{type}", ["GET", "POST"]),
+        ("/{type}/_search", ["POST"]),
+        ("/{type}/_history", ["GET"]),
+        ("/{type}/$validate", ["POST"]),
+        ("/{type}/{id}", ["GET", "PUT", "DELETE"]),
+        ("/{type}/{id}/_history", ["GET"]),
+        ("/{type}/{id}/_history/{version}", ["GET"]),
+        ("/{type}/{id}/$validate", ["POST"]),
+    ];
+
     public static void MapFhir(this WebApplication app)
     {
         var fhir = app.MapGroup("/fhir");
@@ -25,6 +43,11 @@ public static class FhirRoutes
         fhir.MapGet("/{type}/{id}/_history", HistoryEndpoints.Instance);
         fhir.MapGet("/{type}/{id}/_history/{version}", ResourceEndpoints.VRead);
         fhir.MapPost("/{type}/{id}/$validate", ValidateEndpoints.Instance);
+
+        // the other methods on these paths: 405 (routing would otherwise fall through to the 404 below)
+        foreach (var (pattern, allowed) in Allowed)
+            fhir.MapMethods(pattern, Methods.Except(allowed), (HttpContext c) => throw Pipeline.FhirProblem.Of(Pipeline.ProblemKind.MethodNotAllowed,
+                "not-supported", $"{c.Request.Method} is not allowed on {c.Request.Path}; allowed: {string.Join(", ", allowed)}."));
 
         // anything else under /fhir: a 404 OperationOutcome rather than an empty answer
         fhir.MapFallback((HttpContext c) => throw Pipeline.FhirProblem.Of(Pipeline.ProblemKind.NotFound, "not-found",

@@ -16,7 +16,7 @@ public static class ShifoServer
 {
     public static WebApplication Build(string[] args, IDictionary<string, string?>? overrides = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = Directory.GetCurrentDirectory() });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddEnvironmentVariables("SHIFO_");
         builder.Configuration.AddCommandLine(args);
         if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
