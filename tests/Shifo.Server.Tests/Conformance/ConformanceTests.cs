@@ -1,6 +1,10 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Shifo.Server.Tests.Fixtures;
+using Shifo.Server.Tests.Storage;
+using Shifo.Storage.Indexing;
+using Shifo.Storage.Relational;
+using Shifo.Storage.Search;
 using static Shifo.Server.Tests.Conformance.FhirHttp;
 
 namespace Shifo.Server.Tests.Conformance;
@@ -509,6 +513,46 @@ public abstract class ConformanceTests(ServerFixture server)
         AssertOutcome(later.Response, later.Body, HttpStatusCode.NotImplemented);
         var wrongForm = await Client.SendAsync(HttpMethod.Post, "fhir/Patient/_search", "{}");
         AssertOutcome(wrongForm.Response, wrongForm.Body, HttpStatusCode.UnsupportedMediaType);
+    }
+
+    // ---------------- storage ----------------
+
+    [Fact]
+    public async Task A_write_failing_inside_its_transaction_leaves_no_trace()
+    {
+        var family = Unique("Atomic");
+        var (id, _, _) = await CreatePatientAsync(family);
+        var real = (RelationalResourceStore)server.Store;
+        var definitions = Shifo.Fhir.Definitions.FhirDefinitions.R4;
+        await using var failing = new RelationalResourceStore(new FailingDialect(real.Dialect),
+            new SearchIndexer(definitions, new FhirPathEngine()), new BasicSearchCompiler(definitions));
+        var versions = await VersionRowsAsync();
+        var indexRows = await server.QueryScalarAsync("SELECT COUNT(*) FROM idx_string WHERE res_id = @id", ("@id", id));
+
+        var update = Shifo.Fhir.Serialization.FhirJsonParser.Parse(Patient(family + "new", id)).Resource!;
+        await Assert.ThrowsAnyAsync<Exception>(() => failing.UpdateAsync(update));
+        var create = Shifo.Fhir.Serialization.FhirJsonParser.Parse(Patient(family + "other")).Resource!;
+        await Assert.ThrowsAnyAsync<Exception>(() => failing.CreateAsync(create));
+
+        Assert.Equal(versions, await VersionRowsAsync());
+        Assert.Equal(indexRows, await server.QueryScalarAsync("SELECT COUNT(*) FROM idx_string WHERE res_id = @id", ("@id", id)));
+        Assert.Equal(0, await server.QueryScalarAsync("SELECT COUNT(*) FROM idx_string WHERE value_norm = @v", ("@v", (family + "other").ToLowerInvariant())));
+        var read = await Client.SendAsync(HttpMethod.Get, $"fhir/Patient/{id}");
+        Assert.Equal("1", (string?)read.Body!["meta"]!["versionId"]);
+        Assert.Equal(0, await server.QueryScalarAsync("SELECT COUNT(*) FROM resource_version WHERE res_id = @id AND superseded IS NOT NULL", ("@id", id)));
+    }
+
+    [Fact]
+    public async Task Reindex_rebuilds_lost_index_rows()
+    {
+        var family = Unique("Reindex");
+        var (id, _, _) = await CreatePatientAsync(family);
+        await server.QueryScalarAsync("DELETE FROM idx_string WHERE res_type = 'Patient' AND res_id = @id", ("@id", id));
+        Assert.Equal(0, await server.QueryScalarAsync("SELECT COUNT(*) FROM idx_string WHERE res_id = @id", ("@id", id)));
+        var done = await server.Store.ReindexAsync("Patient");
+        Assert.True(done >= 1);
+        Assert.Equal(1, await server.QueryScalarAsync("SELECT COUNT(*) FROM idx_string WHERE res_id = @id AND param = 'family' AND value_norm = @v",
+            ("@id", id), ("@v", family.ToLowerInvariant())));
     }
 
     // ---------------- $validate ----------------
