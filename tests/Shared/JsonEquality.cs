@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Shifo.Fhir.Tests.Serialization;
+namespace Shifo.Testing;
 
 /// <summary>Structural JSON equality: object members in any order, arrays in order, numbers by their literal text.</summary>
 public static class JsonEquality

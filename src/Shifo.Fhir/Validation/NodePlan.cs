@@ -1,0 +1,41 @@
+using Shifo.Fhir.Definitions;
+
+namespace Shifo.Fhir.Validation;
+
+/// <summary>What kind of coded value a required binding applies to.</summary>
+internal enum BindingTarget : byte { None, Code, Coding, CodeableConcept }
+
+/// <summary>
+/// Everything the validator needs about one element read as one type, worked out once from the definitions
+/// and cached (see <see cref="PlanCache"/>), so that validating a node does no lookups by name.
+/// </summary>
+internal sealed class NodePlan
+{
+    public required ElementInfo Element { get; init; }
+    public required string TypeCode { get; init; }
+    public bool IsResource { get; init; }
+
+    /// <summary>The distinct child elements, for cardinality; <see cref="ChildIndex"/> maps each to its slot.</summary>
+    public required ElementInfo[] Children { get; init; }
+    public required Dictionary<ElementInfo, int> ChildIndex { get; init; }
+    /// <summary>True when some child has a minimum above zero (saves counting when nothing is required).</summary>
+    public bool HasRequiredChildren { get; init; }
+
+    /// <summary>The value format of a primitive type; null for complex types.</summary>
+    public PrimitiveFormat? Format { get; init; }
+
+    public BindingTarget BindingTarget { get; init; }
+    /// <summary>The expanded value set of a required binding; null when none or when the package cannot expand it.</summary>
+    public ValueSetExpansion? RequiredValueSet { get; init; }
+
+    public bool IsReference { get; init; }
+    /// <summary>Resource types a Reference may point to; null when any type is allowed.</summary>
+    public HashSet<string>? ReferenceTargets { get; init; }
+
+    public bool IsExtension { get; init; }
+
+    /// <summary>The invariants to evaluate with FHIRPath (all but ele-1, which is checked natively).</summary>
+    public required Constraint[] Invariants { get; init; }
+
+    public override string ToString() => $"{Element.Path} : {TypeCode}";
+}

@@ -1,0 +1,133 @@
+using Shifo.Fhir.Definitions;
+using Shifo.Fhir.Model;
+using Shifo.Fhir.Outcomes;
+using Shifo.Fhir.Serialization;
+
+namespace Shifo.Fhir.Validation;
+
+/// <summary>Where a node sits: its resource, the resource at the root of containment, and the enclosing Bundle.</summary>
+internal readonly record struct Scope(ElementNode Resource, ElementNode RootResource, BundleIndex? Bundle);
+
+/// <summary>
+/// One validation run over a parsed tree: walks every node once, checking each against its cached plan,
+/// and appends what it finds to the issue list. Not thread-safe; the validator makes one per call.
+/// </summary>
+internal sealed class ValidationWalker
+{
+    private readonly FhirDefinitions _defs;
+    private readonly PlanCache _plans;
+    private readonly List<Issue> _issues;
+    private readonly InvariantChecker _invariants;
+
+    public ValidationWalker(FhirDefinitions defs, PlanCache plans, List<Issue> issues)
+    {
+        _defs = defs;
+        _plans = plans;
+        _issues = issues;
+        _invariants = new InvariantChecker(issues);
+    }
+
+    public FhirDefinitions Definitions => _defs;
+    public PlanCache Plans => _plans;
+
+    public void Report(IssueSeverity severity, string code, ElementNode at, string message) =>
+        _issues.Add(new Issue(severity, code, at.Location, message));
+
+    public void Error(string code, ElementNode at, string message) => Report(IssueSeverity.Error, code, at, message);
+
+    public void ValidateResource(ElementNode resource) => Resource(resource, null, null);
+
+    /// <param name="container">The resource holding this one in "contained", else null.</param>
+    private void Resource(ElementNode resource, ElementNode? container, BundleIndex? bundle)
+    {
+        var plan = _plans.ForResource(resource.TypeName);
+        if (plan is null) return; // the parser already reported an unknown resource type
+        if (resource.Child("id") is { Value: { } id } idNode && _plans.Formats.Get("id").Check(id) is { } bad)
+            Error("value", idNode, "The resource id " + bad);
+        if (resource.TypeName == "Bundle") bundle = BundleIndex.Build(resource);
+        var scope = new Scope(resource, container ?? resource, bundle);
+        Node(resource, plan, scope);
+        if (resource.TypeName == "Bundle") BundleRules.Check(resource, this);
+    }
+
+    private void Node(ElementNode node, NodePlan plan, in Scope scope)
+    {
+        var children = node.Children;
+
+        if (!plan.IsResource && !node.HasValue)
+            CheckEle1(node, plan, children);
+
+        if (plan.Format is { } format && node.Value is { } value && node.ValueKind == PrimitiveJson.KindOf(plan.TypeCode)
+            && format.Check(value) is { } problem)
+            Error("value", node, problem);
+
+        if (plan.RequiredValueSet is not null) BindingRules.Check(node, plan.BindingTarget, plan.RequiredValueSet, this);
+        if (plan.IsReference) ReferenceRules.Check(node, plan, scope, this);
+        if (plan.IsExtension) ExtensionRules.Check(node, this);
+
+        if (children.Count > 0) Children(node, plan, children, scope);
+        else if (plan.HasRequiredChildren) Cardinality(node, plan, []);
+
+        if (plan.Invariants.Length > 0) _invariants.Check(node, plan, scope);
+    }
+
+    /// <summary>ele-1 ("hasValue() or (children().count() > id.count())") natively: a value, or a child other than id.</summary>
+    private void CheckEle1(ElementNode node, NodePlan plan, IReadOnlyList<ElementNode> children)
+    {
+        // an empty JSON object was already reported by the parser
+        if (children.Count == 0 && plan.Format is null) return;
+        foreach (var c in children)
+            if (c.Name != "id") return;
+        Error("invariant", node, "ele-1: All FHIR elements must have a @value or children"
+            + (plan.Format is null ? " (only an id is present)." : " (this primitive has neither a value nor extensions)."));
+    }
+
+    private void Children(ElementNode node, NodePlan plan, IReadOnlyList<ElementNode> children, in Scope scope)
+    {
+        var n = plan.Children.Length;
+        Span<int> counts = n <= 256 ? stackalloc int[n] : new int[n];
+        for (var i = 0; i < children.Count; i++)
+        {
+            var child = children[i];
+            var def = child.Definition;
+            if (def is null) continue; // unknown content: reported by the parser
+            if (plan.ChildIndex.TryGetValue(def, out var slot)) counts[slot]++;
+            if (child.IsResource)
+                Resource(child, def.Name == "contained" ? scope.RootResource : null, scope.Bundle);
+            else
+                Node(child, _plans.For(def, child.TypeName), scope);
+        }
+        Cardinality(node, plan, counts);
+    }
+
+    private void Cardinality(ElementNode node, NodePlan plan, ReadOnlySpan<int> counts)
+    {
+        for (var i = 0; i < plan.Children.Length; i++)
+        {
+            var el = plan.Children[i];
+            var count = counts.Length == 0 ? 0 : counts[i];
+            if (count < el.Min)
+            {
+                Error("required", node, count == 0
+                    ? $"{el.Path} is required (minimum {el.Min}) but is missing."
+                    : $"{el.Path} needs at least {el.Min} values, found {count}.");
+            }
+            else if (el.Max >= 0 && count > el.Max)
+            {
+                if (el.IsChoice && el.Max == 1)
+                    Error("structure", node, $"{el.Path} may hold only one value, of one type, but {count} were given ({ChoiceNames(node, el)}).");
+                else
+                    Error("structure", node, $"{el.Path} allows at most {el.Max} value{(el.Max == 1 ? "" : "s")}, found {count}.");
+            }
+        }
+    }
+
+    private static string ChoiceNames(ElementNode node, ElementInfo el)
+    {
+        var names = new List<string>();
+        foreach (var c in node.Children)
+            if (ReferenceEquals(c.Definition, el))
+                names.Add(el.Name + char.ToUpperInvariant(c.TypeName[0]) + c.TypeName[1..]);
+        return string.Join(", ", names);
+    }
+}

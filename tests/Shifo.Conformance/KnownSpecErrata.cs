@@ -1,0 +1,75 @@
+namespace Shifo.Conformance;
+
+/// <summary>
+/// Spec examples that the FHIR R4 (4.0.1) specification itself gets wrong: each is expected to FAIL validation,
+/// with an error whose expression or message contains <see cref="Erratum.Expect"/>. An erratum counts as a pass
+/// only when it fails for that stated reason, so a fix in the validator that hides the error shows up.
+/// </summary>
+public static class KnownSpecErrata
+{
+    public sealed record Erratum(string File, string Reason, string Expect);
+
+    public static readonly IReadOnlyDictionary<string, Erratum> ByFile = new Erratum[]
+    {
+        new("Bundle-10bb101f-a121-4264-a920-67be9cb82c74.json",
+            "entry[2].fullUrl ends Patient/pat12 but the resource's id is pat2",
+            "Patient/pat12"),
+        new("Bundle-3a0707d3-549e-4467-b8b8-5a2ab3800efe.json",
+            "entry[3].fullUrl ends Patient/pat12 but the resource's id is pat2",
+            "Patient/pat12"),
+        new("Bundle-lri-example.json",
+            "every Observation fullUrl ends lri-gramstainN while the resources' ids are gramstainN",
+            "lri-gramstain1"),
+        new("DeviceMetric-example.json",
+            "DeviceMetric.parent refers to a DeviceDefinition; the element allows only Device",
+            "DeviceMetric.parent"),
+        new("DeviceUseStatement-example.json",
+            "reasonReference refers to a Procedure, which DeviceUseStatement.reasonReference does not allow",
+            "DeviceUseStatement.reasonReference[0]"),
+        new("MedicationRequest-medrx0301.json",
+            "dispenseRequest.performer refers to a Practitioner; the element allows only Organization",
+            "MedicationRequest.dispenseRequest.performer"),
+        new("Observation-clinical-gender.json",
+            "performer refers to an Encounter, which Observation.performer does not allow",
+            "Observation.performer[0]"),
+        new("Questionnaire-qs1.json",
+            "nested items have no linkId, which Questionnaire.item.linkId requires (1..1)",
+            "Questionnaire.item.linkId is required"),
+        new("ImplementationGuide-fhir.json",
+            "references SearchParameter/questionnaireresponse-extensions-QuestionnaireResponse-item-subject, an id longer than the 64 characters an id allows",
+            "questionnaireresponse-extensions-Question"),
+        new("SearchParameter-questionnaireresponse-extensions-QuestionnaireResponse-item-subject.json",
+            "its id has 67 characters; an id allows at most 64",
+            "SearchParameter.id"),
+        new("SearchParameter-codesystem-extensions-CodeSystem-author.json",
+            "no base, which SearchParameter.base requires (1..*)",
+            "SearchParameter.base is required"),
+        new("SearchParameter-codesystem-extensions-CodeSystem-effective.json",
+            "no base, which SearchParameter.base requires (1..*)",
+            "SearchParameter.base is required"),
+        new("SearchParameter-codesystem-extensions-CodeSystem-end.json",
+            "no base, which SearchParameter.base requires (1..*)",
+            "SearchParameter.base is required"),
+        new("SearchParameter-codesystem-extensions-CodeSystem-keyword.json",
+            "no base, which SearchParameter.base requires (1..*)",
+            "SearchParameter.base is required"),
+        new("SearchParameter-codesystem-extensions-CodeSystem-workflow.json",
+            "no base, which SearchParameter.base requires (1..*)",
+            "SearchParameter.base is required"),
+        new("SearchParameter-valueset-extensions-ValueSet-author.json",
+            "no base, which SearchParameter.base requires (1..*)",
+            "SearchParameter.base is required"),
+        new("SearchParameter-valueset-extensions-ValueSet-effective.json",
+            "no base, which SearchParameter.base requires (1..*)",
+            "SearchParameter.base is required"),
+        new("SearchParameter-valueset-extensions-ValueSet-end.json",
+            "no base, which SearchParameter.base requires (1..*)",
+            "SearchParameter.base is required"),
+        new("SearchParameter-valueset-extensions-ValueSet-keyword.json",
+            "no base, which SearchParameter.base requires (1..*)",
+            "SearchParameter.base is required"),
+        new("SearchParameter-valueset-extensions-ValueSet-workflow.json",
+            "no base, which SearchParameter.base requires (1..*)",
+            "SearchParameter.base is required"),
+    }.ToDictionary(e => e.File, StringComparer.Ordinal);
+}
