@@ -18,12 +18,12 @@ public class ParseValidateBenchmarks
     private FhirValidator _validator = null!;
 
     [Params(Corpus.Clinical, Corpus.AllExamples)]
-    public string Corpus { get; set; } = "";
+    public string CorpusName { get; set; } = "";
 
     [GlobalSetup]
     public void Setup()
     {
-        _resources = Bench.Corpus.Load(Corpus);
+        _resources = Corpus.Load(CorpusName);
         _validator = new FhirValidator();
         // definitions and per-type plans are start-up costs, not per-resource costs
         _ = FhirDefinitions.R4.ResourceTypeNames;

@@ -19,7 +19,7 @@ public static class ParseValidateReport
         Console.WriteLine();
         Console.WriteLine("parse + validate, one thread:");
         Console.WriteLine($"{"corpus",-14} {"method",-18} {"resources",9} {"MB",8} {"resources/s",12} {"x JsonDocument.Parse",21}");
-        foreach (var group in summary.Reports.GroupBy(r => (string)r.BenchmarkCase.Parameters["Corpus"]))
+        foreach (var group in summary.Reports.GroupBy(r => (string)r.BenchmarkCase.Parameters[nameof(ParseValidateBenchmarks.CorpusName)]))
         {
             if (!counts.TryGetValue(group.Key, out var n))
             {

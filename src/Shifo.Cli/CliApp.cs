@@ -49,5 +49,11 @@ public static class CliApp
             stderr.WriteLine("shifo: " + ex.Message);
             return ExitCodes.BadInput;
         }
+        catch (Exception ex)
+        {
+            // a bug in Shifo, not in the input: still one line, never a stack trace
+            stderr.WriteLine($"shifo: internal error ({ex.GetType().Name}): {ex.Message}");
+            return ExitCodes.InternalError;
+        }
     }
 }

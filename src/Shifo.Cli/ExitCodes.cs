@@ -9,4 +9,6 @@ public static class ExitCodes
     public const int Invalid = 1;
     /// <summary>The input could not be used: missing file, not JSON, not a resource, bad expression, bad arguments.</summary>
     public const int BadInput = 2;
+    /// <summary>A bug in Shifo itself (an unexpected exception), reported as one line.</summary>
+    public const int InternalError = 3;
 }

@@ -17,6 +17,7 @@ public static class HelpText
           0  success (validate: every resource is valid)
           1  validate: at least one resource is invalid
           2  bad input: missing file, not JSON, not a FHIR resource, bad expression, bad arguments
+          3  internal error (a bug in shifo)
 
         """;
 }
