@@ -15,17 +15,16 @@ public static class ParseValidateReport
         var config = DefaultConfig.Instance.AddJob(job).WithOptions(ConfigOptions.DisableOptimizationsValidator);
         var summary = BenchmarkRunner.Run<ParseValidateBenchmarks>(config, benchmarkDotNetArgs);
 
-        var counts = new Dictionary<string, int>();
+        var corpora = new Dictionary<string, (int Count, double Megabytes)>();
         Console.WriteLine();
         Console.WriteLine("parse + validate, one thread:");
         Console.WriteLine($"{"corpus",-14} {"method",-18} {"resources",9} {"MB",8} {"resources/s",12} {"x JsonDocument.Parse",21}");
         foreach (var group in summary.Reports.GroupBy(r => (string)r.BenchmarkCase.Parameters[nameof(ParseValidateBenchmarks.CorpusName)]))
         {
-            if (!counts.TryGetValue(group.Key, out var n))
+            if (!corpora.TryGetValue(group.Key, out var size))
             {
                 var corpus = Corpus.Load(group.Key);
-                counts[group.Key] = n = corpus.Count;
-                counts[group.Key + ":bytes"] = (int)(corpus.Sum(b => (long)b.Length) / 1_000_000);
+                corpora[group.Key] = size = (corpus.Count, corpus.Sum(b => (long)b.Length) / 1e6);
             }
             var baseline = group.FirstOrDefault(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == nameof(ParseValidateBenchmarks.JsonDocumentParse));
             foreach (var report in group)
@@ -33,7 +32,7 @@ public static class ParseValidateReport
                 if (report.ResultStatistics is not { } stats) continue;
                 var seconds = stats.Mean / 1e9;
                 var ratio = baseline?.ResultStatistics is { } b ? stats.Mean / b.Mean : double.NaN;
-                Console.WriteLine($"{group.Key,-14} {report.BenchmarkCase.Descriptor.WorkloadMethod.Name,-18} {n,9} {counts[group.Key + ":bytes"],8} {n / seconds,12:N0} {ratio,21:F2}");
+                Console.WriteLine($"{group.Key,-14} {report.BenchmarkCase.Descriptor.WorkloadMethod.Name,-18} {size.Count,9} {size.Megabytes,8:F1} {size.Count / seconds,12:N0} {ratio,21:F2}");
             }
         }
     }
