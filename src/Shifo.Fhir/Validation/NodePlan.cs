@@ -33,6 +33,7 @@ internal sealed class NodePlan
     public HashSet<string>? ReferenceTargets { get; init; }
 
     public bool IsExtension { get; init; }
+    public bool IsCoding { get; init; }
 
     /// <summary>The invariants to evaluate with FHIRPath (all but ele-1, which is checked natively).</summary>
     public required Constraint[] Invariants { get; init; }

@@ -27,6 +27,22 @@ internal sealed class PlanCache
 
     public PrimitiveFormats Formats { get; }
 
+    private Dictionary<string, SearchParameterInfo>? _searchParameters;
+
+    /// <summary>A search parameter of the package by canonical URL (version suffix ignored), or null.</summary>
+    public SearchParameterInfo? SearchParameter(string url)
+    {
+        var map = _searchParameters;
+        if (map is null)
+        {
+            map = new Dictionary<string, SearchParameterInfo>(StringComparer.Ordinal);
+            foreach (var sp in _defs.SearchParameters) map.TryAdd(sp.Url, sp);
+            _searchParameters = map;
+        }
+        var bar = url.IndexOf('|');
+        return map.GetValueOrDefault(bar >= 0 ? url[..bar] : url);
+    }
+
     public NodePlan? ForResource(string resourceType) =>
         _resources.GetOrAdd(resourceType, t => _defs.GetType(t) is { IsResource: true } sd ? Build(sd.Root, t, isResource: true) : null);
 
@@ -103,6 +119,7 @@ internal sealed class PlanCache
             IsReference = typeCode == "Reference",
             ReferenceTargets = targets,
             IsExtension = typeCode == "Extension",
+            IsCoding = typeCode == "Coding",
             Invariants = CollectInvariants(element, typeCode, isResource),
         };
     }

@@ -27,8 +27,9 @@ internal static class ReferenceRules
             else if (reference.StartsWith("urn:uuid:", StringComparison.Ordinal) || reference.StartsWith("urn:oid:", StringComparison.Ordinal))
             {
                 var kind = reference[4] == 'u' ? "uuid" : "oid";
+                // still an absolute URI, so only a warning (the HL7 validator accepts it too)
                 if (walker.Plans.Formats.Get(kind).Check(reference) is { } bad)
-                    walker.Error("invalid", refNode, "The reference " + bad);
+                    walker.Report(Outcomes.IssueSeverity.Warning, "invalid", refNode, "The reference " + bad);
                 targetType = scope.Bundle?.Find(reference)?.TypeName;
             }
             else if (ReferenceText.IsAbsolute(reference))

@@ -47,7 +47,19 @@ internal sealed class ValidationWalker
         if (resource.TypeName == "Bundle") bundle = BundleIndex.Build(resource);
         var scope = new Scope(resource, container ?? resource, bundle);
         Node(resource, plan, scope);
-        if (resource.TypeName == "Bundle") BundleRules.Check(resource, this);
+        switch (resource.TypeName)
+        {
+            case "Bundle":
+                BundleRules.Check(resource, this);
+                BundleLinks.Check(resource, this);
+                break;
+            case "SearchParameter":
+                SearchParameterRules.CheckSearchParameter(resource, this);
+                break;
+            case "CapabilityStatement":
+                SearchParameterRules.CheckCapabilityStatement(resource, this);
+                break;
+        }
     }
 
     private void Node(ElementNode node, NodePlan plan, in Scope scope)
@@ -64,6 +76,7 @@ internal sealed class ValidationWalker
         if (plan.RequiredValueSet is not null) BindingRules.Check(node, plan.BindingTarget, plan.RequiredValueSet, this);
         if (plan.IsReference) ReferenceRules.Check(node, plan, scope, this);
         if (plan.IsExtension) ExtensionRules.Check(node, this);
+        if (plan.IsCoding) CodingRules.Check(node, this);
 
         if (children.Count > 0) Children(node, plan, children, scope);
         else if (plan.HasRequiredChildren) Cardinality(node, plan, []);

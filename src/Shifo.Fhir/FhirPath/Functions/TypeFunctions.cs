@@ -1,0 +1,26 @@
+namespace Shifo.Fhir.FhirPath.Functions;
+
+/// <summary>is, as and ofType, as operators and as functions.</summary>
+internal static class TypeFunctions
+{
+    public static IReadOnlyList<object> Is(IReadOnlyList<object> focus, TypeSpecifier type)
+    {
+        var item = Collections.SingleOrNone(focus, "is");
+        return item is null ? Collections.Empty : Collections.Bool(type.Matches(item, exact: false));
+    }
+
+    public static IReadOnlyList<object> As(IReadOnlyList<object> focus, TypeSpecifier type)
+    {
+        var item = Collections.SingleOrNone(focus, "as");
+        return item is not null && type.Matches(item, exact: true) ? focus : Collections.Empty;
+    }
+
+    public static IReadOnlyList<object> OfType(IReadOnlyList<object> focus, TypeSpecifier type)
+    {
+        if (focus.Count == 0) return focus;
+        var result = new List<object>();
+        foreach (var item in focus)
+            if (type.Matches(item, exact: true)) result.Add(item);
+        return result;
+    }
+}

@@ -1,0 +1,57 @@
+using Shifo.Fhir.Definitions;
+using Shifo.Fhir.Model;
+
+namespace Shifo.Fhir.FhirPath;
+
+/// <summary>
+/// A type named in <c>is</c>, <c>as</c> or <c>ofType()</c>: "FHIR.Patient", "System.Boolean" or an unqualified name,
+/// which means the FHIR type if there is one, else the System type. FHIR types follow the definitions' hierarchy.
+/// </summary>
+internal sealed class TypeSpecifier
+{
+    private static readonly HashSet<string> SystemTypes = ["Boolean", "Integer", "Decimal", "String", "Date", "DateTime", "Time", "Quantity", "Any"];
+
+    public string? Namespace { get; }
+    public string Name { get; }
+
+    private TypeSpecifier(string? ns, string name) { Namespace = ns; Name = name; }
+
+    public static TypeSpecifier Parse(string text, int position)
+    {
+        var dot = text.IndexOf('.');
+        var ns = dot < 0 ? null : text[..dot];
+        var name = dot < 0 ? text : text[(dot + 1)..];
+        if (ns is not null and not ("System" or "FHIR"))
+            throw new FhirPathSyntaxException(position, "a type in the System or FHIR namespace", $"'{text}'");
+        var known = ns switch
+        {
+            "FHIR" => FhirDefinitions.R4.IsKnownType(name),
+            // an unknown System type is simply never matched (System.Patient)
+            "System" => true,
+            _ => FhirDefinitions.R4.IsKnownType(name) || SystemTypes.Contains(name),
+        };
+        if (!known) throw new FhirPathSyntaxException(position, "a known type name", $"'{text}'");
+        return new TypeSpecifier(ns, name);
+    }
+
+    /// <summary>
+    /// Does the item have this type? <paramref name="exact"/> (as, ofType) still lets a resource or complex type match its
+    /// ancestors, but a primitive only its own type: a code is not "as string" although it "is string".
+    /// </summary>
+    public bool Matches(object item, bool exact)
+    {
+        if (item is ElementNode node)
+        {
+            if (Namespace == "System") return false;
+            if (node.TypeName == Name) return true;
+            if (exact && FhirDefinitions.R4.IsPrimitiveType(node.TypeName)) return false;
+            return FhirDefinitions.R4.IsKnownType(Name) && FhirDefinitions.R4.IsSubtypeOf(node.TypeName, Name);
+        }
+        if (Namespace == "FHIR") return false;
+        return Name == "Any" || FhirPathValues.TypeNameOf(item) == Name;
+    }
+
+    public static FhirPathTypeInfo TypeOf(object item) => item is ElementNode node
+        ? new FhirPathTypeInfo("FHIR", node.TypeName)
+        : new FhirPathTypeInfo("System", FhirPathValues.TypeNameOf(item));
+}
