@@ -37,8 +37,8 @@ public static class FhirPathResultJson
             case bool b: w.WriteBooleanValue(b); break;
             case long l: w.WriteNumberValue(l); break;
             case int i: w.WriteNumberValue(i); break;
-            // decimals keep their written scale: 1.50 stays 1.50
-            case decimal d: w.WriteRawValue(d.ToString(CultureInfo.InvariantCulture)); break;
+            // System.Decimal keeps its scale when written: 1.50 stays 1.50
+            case decimal d: w.WriteNumberValue(d); break;
             case string s: w.WriteStringValue(s); break;
             default: w.WriteStringValue(Convert.ToString(item, CultureInfo.InvariantCulture)); break;
         }
@@ -48,9 +48,20 @@ public static class FhirPathResultJson
     {
         switch (node.ValueKind)
         {
-            case PrimitiveKind.Number: w.WriteRawValue(node.Value!); break;
+            case PrimitiveKind.Number: WriteNumber(w, node.Value!); break;
             case PrimitiveKind.Boolean: w.WriteBooleanValue(node.Value == "true"); break;
             default: w.WriteStringValue(node.Value); break;
         }
+    }
+
+    // Numbers are written as they were in the resource. WriteRawValue would do that but loses the indentation
+    // inside an array, so a number that a decimal reproduces exactly goes through WriteNumberValue instead.
+    private static void WriteNumber(Utf8JsonWriter w, string text)
+    {
+        if (decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d)
+            && d.ToString(CultureInfo.InvariantCulture) == text)
+            w.WriteNumberValue(d);
+        else
+            w.WriteRawValue(text, skipInputValidation: true);
     }
 }

@@ -38,6 +38,17 @@ public class FhirPathCommandTests
     }
 
     [Fact]
+    public void Numbers_keep_their_written_precision()
+    {
+        using var files = new TempFiles();
+        var observation = files.Write("obs.json", """{"resourceType":"Observation","status":"final","code":{"text":"x"},"valueQuantity":{"value":1.50}}""");
+        var run = CliRun.Of("fhirpath", "Observation.value.value | 2.50 | Observation.value.value.exists()", observation);
+        Assert.Equal(0, run.ExitCode);
+        // one item per line: the indentation holds for numbers too
+        Assert.Equal(["[", "  1.50,", "  2.50,", "  true", "]"], run.Stdout.TrimEnd().Split('\n').Select(l => l.TrimEnd('\r')));
+    }
+
+    [Fact]
     public void An_empty_result_is_an_empty_array() => Assert.Equal(0, Evaluate("Patient.photo", Patient).GetArrayLength());
 
     [Fact]
