@@ -30,7 +30,7 @@ public class CliBasicsTests
     {
         var run = CliRun.Of("definitions");
         Assert.Equal(0, run.ExitCode);
-        Assert.Matches(@"definitions load time: \d+\.\d ms", run.Stdout);
+        Assert.Matches(@"definitions load time: \d+\.\d ms \(CPU \d+\.\d ms\)", run.Stdout);
         Assert.Contains("146 resource types", run.Stdout);
     }
 }
