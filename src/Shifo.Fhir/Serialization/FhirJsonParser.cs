@@ -40,18 +40,15 @@ public sealed class FhirJsonParser
         try
         {
             var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Disallow });
-            if (!reader.Read())
+            if (utf8.Trim(" \t\r\n"u8).IsEmpty || !reader.Read())
                 parser._issues.Add(Issue.Fatal("structure", null, "The content is empty: expected a JSON object with a resourceType."));
             else if (reader.TokenType != JsonTokenType.StartObject)
                 parser._issues.Add(Issue.Fatal("structure", null, $"Expected a JSON object with a resourceType, found {Describe(reader.TokenType)}."));
             else
             {
                 root = parser.ReadResource(ref reader, "", null);
-                if (root is not null && reader.Read())
-                {
-                    parser._issues.Add(Issue.Fatal("structure", null, "Unexpected content after the end of the resource."));
-                    root = null;
-                }
+                // reading on makes the reader reject anything after the object (a JsonException, below)
+                while (reader.Read()) { }
             }
         }
         catch (JsonException ex)
@@ -129,34 +126,37 @@ public sealed class FhirJsonParser
     {
         // attach first so that locations of issues inside are right
         attachTo?.Add(node);
-        var seen = new List<string>();
+        var depth = reader.CurrentDepth;
+        var seen = RentSeenList(depth);
+        _extrasSeen[depth] = false;
+        Span<char> nameBuffer = stackalloc char[NameBufferLength];
         var empty = true;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
             empty = false;
-            var property = reader.GetString()!;
+            // property names are looked up without allocating; the dictionary's own key string is kept
+            var (property, found, slot, isExtras) = LookUpProperty(ref reader, slots, nameBuffer);
             reader.Read();
-            if (seen.Contains(property))
+            var key = isExtras ? "_" + property : property;
+            if (seen.Contains(key))
             {
-                _issues.Add(Issue.Error("structure", Join(node.Location, property), $"The property '{property}' appears more than once."));
+                _issues.Add(Issue.Error("structure", Join(node.Location, key), $"The property '{key}' appears more than once."));
                 reader.Skip();
                 continue;
             }
-            seen.Add(property);
+            seen.Add(key);
 
-            if (property == "resourceType" && node.IsResource)
+            if (!found)
             {
-                continue; // read by PeekResourceType
-            }
-            if (property.Length > 1 && property[0] == '_' && slots.TryGetValue(property[1..], out var pslot) && _defs.IsPrimitiveType(pslot.TypeCode))
-            {
-                ReadPrimitiveExtras(ref reader, node, property[1..], pslot);
-                continue;
-            }
-            if (!slots.TryGetValue(property, out var slot))
-            {
+                if (property == "resourceType" && node.IsResource) continue; // read by PeekResourceType
                 _issues.Add(Issue.Error("structure", Join(node.Location, property), UnknownMessage(node, property)));
                 ReadUnknown(ref reader, node, property, inArray: false);
+                continue;
+            }
+            if (isExtras)
+            {
+                _extrasSeen[depth] = true;
+                ReadPrimitiveExtras(ref reader, node, property, slot);
                 continue;
             }
             var name = slot.Element.Name;
@@ -166,13 +166,9 @@ public sealed class FhirJsonParser
                     _issues.Add(Issue.Error("structure", Join(node.Location, property),
                         $"'{property}' holds an array, but {slot.Element.Path} allows a single value."));
                 var index = 0;
-                var any = false;
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    any = true;
-                    ReadValue(ref reader, node, name, property, slot, index++);
-                }
-                if (!any)
+                    ReadValue(ref reader, node, name, property, slot, index++, _extrasSeen[depth]);
+                if (index == 0)
                     _issues.Add(Issue.Error("structure", Join(node.Location, property), $"'{property}' is an empty array: leave the property out instead."));
             }
             else
@@ -180,12 +176,52 @@ public sealed class FhirJsonParser
                 if (slot.Element.IsArray)
                     _issues.Add(Issue.Error("structure", Join(node.Location, property),
                         $"'{property}' must be a JSON array, since {slot.Element.Path} may repeat."));
-                ReadValue(ref reader, node, name, property, slot, 0);
+                ReadValue(ref reader, node, name, property, slot, 0, _extrasSeen[depth]);
             }
         }
+        seen.Clear();
         if (empty)
             _issues.Add(Issue.Error("structure", node.Parent is null && node.IsResource ? node.TypeName : node.Location,
                 "The object is empty: an element must have a value or children."));
+    }
+
+    private const int NameBufferLength = 128;
+
+    /// <summary>
+    /// Resolves the current property name against the slots: a known element, a primitive's "_name" part
+    /// (isExtras), or not found (the name is then allocated for the message and for keeping the content).
+    /// </summary>
+    private (string Property, bool Found, ChildSlot Slot, bool IsExtras) LookUpProperty(
+        ref Utf8JsonReader reader, IReadOnlyDictionary<string, ChildSlot> slots, scoped Span<char> buffer)
+    {
+        if (slots is Dictionary<string, ChildSlot> dictionary && reader.ValueSpan.Length <= buffer.Length && !reader.ValueIsEscaped)
+        {
+            var length = Encoding.UTF8.GetChars(reader.ValueSpan, buffer);
+            ReadOnlySpan<char> name = buffer[..length];
+            var lookup = dictionary.GetAlternateLookup<ReadOnlySpan<char>>();
+            if (lookup.TryGetValue(name, out var key, out var slot)) return (key, true, slot, false);
+            if (name.Length > 1 && name[0] == '_' && lookup.TryGetValue(name[1..], out key, out slot) && _defs.IsPrimitiveType(slot.TypeCode))
+                return (key, true, slot, true);
+            return (name.ToString(), false, default, false);
+        }
+        var property = reader.GetString()!;
+        if (slots.TryGetValue(property, out var s)) return (property, true, s, false);
+        if (property.Length > 1 && property[0] == '_' && slots.TryGetValue(property[1..], out s) && _defs.IsPrimitiveType(s.TypeCode))
+            return (property[1..], true, s, true);
+        return (property, false, default, false);
+    }
+
+    // One list of seen property names per nesting depth, reused across objects: duplicates are rare but must be caught.
+    private readonly List<List<string>> _seenByDepth = [];
+
+    // Whether the object at each depth has had a "_name" part yet: until it has, a primitive value is always a new node.
+    private bool[] _extrasSeen = new bool[8];
+
+    private List<string> RentSeenList(int depth)
+    {
+        while (_seenByDepth.Count <= depth) _seenByDepth.Add([]);
+        if (_extrasSeen.Length <= depth) Array.Resize(ref _extrasSeen, Math.Max(depth + 1, _extrasSeen.Length * 2));
+        return _seenByDepth[depth];
     }
 
     private string UnknownMessage(ElementNode node, string property)
@@ -195,12 +231,13 @@ public sealed class FhirJsonParser
     }
 
     /// <summary>Reads one value of a known element (an array member or a single value) into a child node.</summary>
-    private void ReadValue(ref Utf8JsonReader reader, ElementNode parent, string name, string property, ChildSlot slot, int index)
+    private void ReadValue(ref Utf8JsonReader reader, ElementNode parent, string name, string property, ChildSlot slot, int index,
+        bool mayExist)
     {
         var type = slot.TypeCode;
         if (_defs.IsPrimitiveType(type))
         {
-            var node = PrimitiveAt(parent, name, index, slot);
+            var node = mayExist ? PrimitiveAt(parent, name, index, slot) : NewPrimitive(parent, name, slot);
             if (reader.TokenType == JsonTokenType.Null)
             {
                 // a null is only a placeholder where the "_name" array carries this position's extensions
@@ -252,18 +289,21 @@ public sealed class FhirJsonParser
         var i = 0;
         foreach (var c in parent.Children)
         {
-            if (c.Name != name) continue;
-            if (i == index && c.TypeName == slot.TypeCode) return c;
+            // each type of a choice element (deceasedBoolean, deceasedDateTime) counts its own positions
+            if (c.Name != name || c.TypeName != slot.TypeCode) continue;
+            if (i == index) return c;
             i++;
         }
         ElementNode? last = null;
-        while (i <= index)
-        {
-            last = new ElementNode(name, slot.TypeCode) { Definition = slot.Element, InArray = slot.Element.IsArray };
-            parent.Add(last);
-            i++;
-        }
+        for (; i <= index; i++) last = NewPrimitive(parent, name, slot);
         return last!;
+    }
+
+    private static ElementNode NewPrimitive(ElementNode parent, string name, ChildSlot slot)
+    {
+        var node = new ElementNode(name, slot.TypeCode) { Definition = slot.Element, InArray = slot.Element.IsArray };
+        parent.Add(node);
+        return node;
     }
 
     private static void SetPrimitive(ref Utf8JsonReader reader, ElementNode node)
