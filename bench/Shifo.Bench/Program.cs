@@ -1,1 +1,14 @@
-return 0;
+using Shifo.Bench;
+
+// Shifo's benchmarks; bench/run.sh runs them all. Build and run in Release.
+switch (args.FirstOrDefault())
+{
+    case "parse-validate":
+        ParseValidateReport.Run(args[1..]);
+        return 0;
+    case "fhirpath":
+        return FhirPathComparison.Run(args[1..]);
+    default:
+        Console.Error.WriteLine("usage: Shifo.Bench parse-validate [BenchmarkDotNet options] | fhirpath [MILLISECONDS_PER_CASE]");
+        return 2;
+}

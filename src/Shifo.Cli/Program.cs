@@ -1,1 +1,2 @@
-return 0;
+// The `shifo` command: all logic lives in CliApp so that tests can drive it in-process.
+return Shifo.Cli.CliApp.Run(args, Console.Out, Console.Error);

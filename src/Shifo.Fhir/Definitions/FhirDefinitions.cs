@@ -19,6 +19,8 @@ public sealed class FhirDefinitions
     public const string FhirVersion = "4.0.1";
 
     private readonly Lazy<RawStructures> _raw;
+    // extensions and profiles are most of the structure JSON and rarely needed at start-up: read on first use
+    private readonly Lazy<RawExtras> _extras;
     private readonly ConcurrentDictionary<string, StructureInfo?> _byUrl = new();
     private readonly Lazy<Dictionary<string, ValueSetExpansion>> _valueSets;
     private readonly Lazy<Dictionary<string, CodeSystemInfo>> _codeSystems;
@@ -29,6 +31,7 @@ public sealed class FhirDefinitions
     private FhirDefinitions()
     {
         _raw = new(LoadStructures);
+        _extras = new(LoadExtras);
         _valueSets = new(LoadValueSets);
         _codeSystems = new(LoadCodeSystems);
         _searchParameters = new(LoadSearchParameters);
@@ -57,11 +60,12 @@ public sealed class FhirDefinitions
     {
         var bar = url.IndexOf('|');
         if (bar >= 0) url = url[..bar];
-        return _byUrl.GetOrAdd(url, u => _raw.Value.Json.TryGetValue(u, out var json) ? Materialize(json) : null);
+        return _byUrl.GetOrAdd(url, u =>
+            _raw.Value.Json.TryGetValue(u, out var json) || _extras.Value.Json.TryGetValue(u, out json) ? Materialize(json) : null);
     }
 
     /// <summary>All extension definitions' URLs in the package.</summary>
-    public IEnumerable<string> ExtensionUrls => _raw.Value.ExtensionUrls;
+    public IEnumerable<string> ExtensionUrls => _extras.Value.ExtensionUrls;
 
     /// <summary>Is <paramref name="type"/> equal to or derived from <paramref name="ancestor"/> (e.g. Patient from DomainResource)?</summary>
     public bool IsSubtypeOf(string type, string ancestor)
@@ -138,6 +142,11 @@ public sealed class FhirDefinitions
         public required HashSet<string> ResourceTypes { get; init; }
         public required HashSet<string> DataTypes { get; init; }
         public required HashSet<string> PrimitiveTypes { get; init; }
+    }
+
+    private sealed class RawExtras
+    {
+        public required Dictionary<string, JsonElement> Json { get; init; }
         public required List<string> ExtensionUrls { get; init; }
     }
 
@@ -156,7 +165,6 @@ public sealed class FhirDefinitions
         var resourceTypes = new HashSet<string>(StringComparer.Ordinal);
         var dataTypes = new HashSet<string>(StringComparer.Ordinal);
         var primitives = new HashSet<string>(StringComparer.Ordinal);
-        var extensionUrls = new List<string>();
 
         var structures = ReadEmbedded("structures.json").RootElement;
         foreach (var part in new[] { "types", "resources" })
@@ -185,6 +193,17 @@ public sealed class FhirDefinitions
                 }
             }
         }
+        return new RawStructures
+        {
+            Json = json, BaseUrlByType = baseUrlByType, ResourceTypes = resourceTypes, DataTypes = dataTypes,
+            PrimitiveTypes = primitives,
+        };
+    }
+
+    private static RawExtras LoadExtras()
+    {
+        var json = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        var extensionUrls = new List<string>();
         foreach (var sd in ReadEmbedded("extensions.json").RootElement.EnumerateArray())
         {
             var url = sd.GetProperty("url").GetString()!;
@@ -193,12 +212,7 @@ public sealed class FhirDefinitions
         }
         foreach (var sd in ReadEmbedded("profiles.json").RootElement.EnumerateArray())
             json[sd.GetProperty("url").GetString()!] = sd;
-
-        return new RawStructures
-        {
-            Json = json, BaseUrlByType = baseUrlByType, ResourceTypes = resourceTypes, DataTypes = dataTypes,
-            PrimitiveTypes = primitives, ExtensionUrls = extensionUrls,
-        };
+        return new RawExtras { Json = json, ExtensionUrls = extensionUrls };
     }
 
     private static StructureInfo Materialize(JsonElement sd)

@@ -1,0 +1,23 @@
+namespace Shifo.Cli;
+
+/// <summary>What `shifo --help` prints.</summary>
+public static class HelpText
+{
+    public const string Usage = """
+        shifo — the Shifo FHIR R4 tool
+
+        usage:
+          shifo validate [--json] FILE...    validate FHIR JSON resources against the R4 base definitions;
+                                             prints each file's OperationOutcome (text, or JSON with --json)
+          shifo fhirpath EXPRESSION FILE     evaluate a FHIRPath expression on a resource; prints the result as JSON
+          shifo definitions                  load the R4 definitions and print how long it took
+          shifo --help | --version
+
+        exit codes:
+          0  success (validate: every resource is valid)
+          1  validate: at least one resource is invalid
+          2  bad input: missing file, not JSON, not a FHIR resource, bad expression, bad arguments
+          3  internal error (a bug in shifo)
+
+        """;
+}
