@@ -173,7 +173,7 @@ public abstract class SearchResultTests(ServerFixture server)
         Assert.NotNull(data["contact"]);
 
         var elements = SearchClient.Entries(await s.BundleAsync("Patient?_elements=name,gender"), "match")[0]["resource"]!.AsObject();
-        Assert.Equal(["resourceType", "id", "meta", "name", "gender"], elements.Select(p => p.Key));
+        Assert.Equal(["gender", "id", "meta", "name", "resourceType"], elements.Select(p => p.Key).Order(StringComparer.Ordinal));
     }
 
     [Fact]
