@@ -18,13 +18,10 @@ public sealed class FhirSearchCompiler(FhirDefinitions definitions, TimeProvider
 {
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
-    public SearchCatalog Catalog { get; } = new(definitions);
+    /// <summary>The most SQL parameter values one search may use, well under both databases' limits.</summary>
+    private const int MaxValues = 10000;
 
-    /// <summary>Parameters of the spec that shape results or that this server does not support; they are not criteria.</summary>
-    public static readonly IReadOnlySet<string> ResultParameters = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "_sort", "_include", "_revinclude", "_total",
-    };
+    public SearchCatalog Catalog { get; } = new(definitions);
 
     public CompiledSearch Compile(SearchQuery query, SqlDialect dialect)
     {
@@ -78,6 +75,8 @@ public sealed class FhirSearchCompiler(FhirDefinitions definitions, TimeProvider
                         where.Add(criteria.Compile(type, "r", sp.Key, sp.Value));
                         break;
                 }
+                // both databases cap the values of one statement (SQLite at 32766)
+                if (c.P.Values.Count > MaxValues) throw new SearchException($"The search has more than {MaxValues} values.", "too-costly");
                 understood.Add(sp);
             }
             catch (SearchException ex) { Fail(sp, ex.Code, ex.Message); }
@@ -100,7 +99,7 @@ public sealed class FhirSearchCompiler(FhirDefinitions definitions, TimeProvider
         SearchCursor? cursor = null;
         if (query.Cursor is { } token)
         {
-            try { cursor = SearchCursor.Decode(token, keys.Count); }
+            try { cursor = SearchCursor.Decode(token, keys); }
             catch (SearchException ex) { issues.Add(Issue.Error(ex.Code, null, ex.Message)); }
         }
         var snapshot = cursor?.Snapshot ?? _clock.GetUtcNow().ToUnixTimeMilliseconds();

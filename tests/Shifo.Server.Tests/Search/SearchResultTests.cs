@@ -138,6 +138,9 @@ public abstract class SearchResultTests(ServerFixture server)
         Assert.Equal(SearchClient.Matches(first), SearchClient.Matches(back));
         Assert.Null(SearchClient.Link(first, "previous"));
         Assert.Contains("_cursor=", SearchClient.Link(second, "self"));
+        // a cursor used with another sort order is refused, not a database error
+        var foreign = SearchClient.Link(first, "next")!.Replace("_sort=family", "_sort=birthdate");
+        Assert.Equal(HttpStatusCode.BadRequest, (await s.Http.GetAsync(foreign)).StatusCode);
     }
 
     [Fact]

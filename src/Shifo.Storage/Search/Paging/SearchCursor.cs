@@ -40,7 +40,8 @@ public sealed record SearchCursor(long Snapshot, bool Backward, IReadOnlyList<ob
         return Base64Url.EncodeToString(buffer.ToArray());
     }
 
-    public static SearchCursor Decode(string text, int expectedKeys)
+    /// <summary>Reads a cursor for a search with these sort keys; its anchor must have one value of the right kind per key.</summary>
+    public static SearchCursor Decode(string text, IReadOnlyList<SortKey> keys)
     {
         try
         {
@@ -58,7 +59,19 @@ public sealed record SearchCursor(long Snapshot, bool Backward, IReadOnlyList<ob
                     _ => throw new FormatException(),
                 });
             }
-            if (anchor.Count != expectedKeys) throw new FormatException();
+            if (anchor.Count != keys.Count) throw new FormatException();
+            for (var i = 0; i < anchor.Count; i++)
+            {
+                // a cursor of another sort would compare text with numbers, which the database refuses
+                anchor[i] = (keys[i].Kind, anchor[i]) switch
+                {
+                    ('l', long l) => l,
+                    ('d', double d) => d,
+                    ('d', long l) => (double)l,
+                    ('s', string s) => s,
+                    _ => throw new FormatException(),
+                };
+            }
             return new SearchCursor(root.GetProperty("s").GetInt64(), root.GetProperty("b").GetBoolean(), anchor);
         }
         catch (Exception ex) when (ex is FormatException or JsonException or InvalidOperationException or KeyNotFoundException or IndexOutOfRangeException or OverflowException or ArgumentException)

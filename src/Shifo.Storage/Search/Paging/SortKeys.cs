@@ -4,8 +4,8 @@ using Shifo.Storage.Search.Sql;
 
 namespace Shifo.Storage.Search.Paging;
 
-/// <summary>One column of the page order: an expression over the derived table m, its direction, its SQL type's zero.</summary>
-public sealed record SortKey(string Expression, bool Descending);
+/// <summary>One column of the page order: an expression over the derived table m, its direction, and the kind of its values (l = integer, d = real, s = text), which a cursor's anchor must have.</summary>
+public sealed record SortKey(string Expression, bool Descending, char Kind);
 
 /// <summary>
 /// _sort=a,-b: each parameter sorts by its smallest stored value ascending, its largest descending (a date by the
@@ -27,32 +27,32 @@ internal static class SortKeys
             switch (code)
             {
                 case "_id":
-                    keys.Add(new SortKey("m.ri", descending));
+                    keys.Add(new SortKey("m.ri", descending, 's'));
                     continue;
                 case "_lastUpdated":
-                    keys.Add(new SortKey("m.lu", descending));
+                    keys.Add(new SortKey("m.lu", descending, 'l'));
                     continue;
             }
             var sp = catalog.Find(type, code);
             if (sp is null || !catalog.IsSupported(sp)) throw new SearchException($"_sort: '{code}' is not a search parameter of {type ?? "every resource"} this server supports.");
-            var (column, zero) = sp.Type switch
+            var (column, zero, kind) = sp.Type switch
             {
-                "date" => (descending ? "MAX(x.high)" : "MIN(x.low)", "0"),
-                "string" => (descending ? "MAX(x.value_norm)" : "MIN(x.value_norm)", "''"),
-                "token" => (descending ? "MAX(x.code)" : "MIN(x.code)", "''"),
-                "number" or "quantity" => (descending ? "MAX(x.value)" : "MIN(x.value)", "0"),
-                "uri" => (descending ? "MAX(x.uri)" : "MIN(x.uri)", "''"),
-                "reference" => (descending ? "MAX(x.target_id)" : "MIN(x.target_id)", "''"),
+                "date" => (descending ? "MAX(x.high)" : "MIN(x.low)", "0", 'l'),
+                "string" => (descending ? "MAX(x.value_norm)" : "MIN(x.value_norm)", "''", 's'),
+                "token" => (descending ? "MAX(x.code)" : "MIN(x.code)", "''", 's'),
+                "number" or "quantity" => (descending ? "MAX(x.value)" : "MIN(x.value)", "0", 'd'),
+                "uri" => (descending ? "MAX(x.uri)" : "MIN(x.uri)", "''", 's'),
+                "reference" => (descending ? "MAX(x.target_id)" : "MIN(x.target_id)", "''", 's'),
                 _ => throw new SearchException($"_sort: {code} is a {sp.Type} parameter, which cannot be sorted on."),
             };
             var table = IndexTable.ForParameterType(sp.Type)!;
             var x = c.NewAlias("o");
             columns.Add($"(SELECT {column.Replace("x.", x + ".")} FROM {table.Name} {x} WHERE {x}.res_type = r.res_type AND {x}.res_id = r.res_id AND {x}.param = {c.Add(sp.Code)}) AS {name}");
-            keys.Add(new SortKey($"(CASE WHEN m.{name} IS NULL THEN 1 ELSE 0 END)", false));
-            keys.Add(new SortKey($"COALESCE(m.{name}, {zero})", descending));
+            keys.Add(new SortKey($"(CASE WHEN m.{name} IS NULL THEN 1 ELSE 0 END)", false, 'l'));
+            keys.Add(new SortKey($"COALESCE(m.{name}, {zero})", descending, kind));
         }
-        if (type is null) keys.Add(new SortKey("m.rt", false));
-        keys.Add(new SortKey("m.ri", false));
+        if (type is null) keys.Add(new SortKey("m.rt", false, 's'));
+        keys.Add(new SortKey("m.ri", false, 's'));
         return (columns, keys);
     }
 
