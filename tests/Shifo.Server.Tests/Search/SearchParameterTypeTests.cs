@@ -189,6 +189,9 @@ public abstract class SearchParameterTypeTests(ServerFixture server)
         Assert.Equal([b], await s.SetAsync("ValueSet?_security=http://terminology.hl7.org/CodeSystem/v3-Confidentiality|R"));
         Assert.Equal([b], await s.SetAsync("ValueSet?_source=urn:shifo:feed"));
         Assert.Equal([a, c], await s.SetAsync("ValueSet?_security:missing=true"));
+        // system level: parameters defined on every resource
+        Assert.Equal([b], await s.SetAsync("?_source=urn:shifo:feed"));
+        Assert.Equal([a, b, c], await s.SetAsync("?_sort=_id"));
     }
 }
 
