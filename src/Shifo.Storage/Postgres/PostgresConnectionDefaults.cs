@@ -4,11 +4,11 @@ using Npgsql;
 namespace Shifo.Storage.Postgres;
 
 /// <summary>
-/// Npgsql settings Shifo's workload wants unless the connection string says otherwise. Every request runs the same
-/// few statements on a pooled connection, so they are prepared on the server after a few uses (Max Auto Prepare),
-/// and a connection going back to the pool is not reset (No Reset On Close): the reset would cost a statement per
-/// request and drop those prepared statements, and Shifo keeps no session state (its only lock is transaction-scoped).
-/// Together they more than doubled reads by id per second against the defaults (see bench/README.md).
+/// Npgsql settings Shifo's workload wants unless the connection string says otherwise: a connection going back to
+/// the pool is not reset (No Reset On Close), which would cost a statement per request; Shifo keeps no session state
+/// (its only lock is transaction-scoped). Automatic preparation (Max Auto Prepare) stays off on purpose: PostgreSQL
+/// would soon run prepared search SQL with a generic plan that ignores the searched values' frequencies (a plan
+/// fit for a rare code, used for "vital-signs"), measured 100 times slower; the store prepares its fixed statements itself.
 /// </summary>
 public static class PostgresConnectionDefaults
 {
@@ -17,7 +17,6 @@ public static class PostgresConnectionDefaults
         var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
         var keys = given.Keys.Cast<string>().Select(k => k.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant()).ToHashSet();
         var settings = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!keys.Contains("maxautoprepare")) settings.MaxAutoPrepare = 64;
         if (!keys.Contains("noresetonclose")) settings.NoResetOnClose = true;
         return settings.ConnectionString;
     }
