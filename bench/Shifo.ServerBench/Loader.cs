@@ -74,8 +74,9 @@ public static class Loader
         await Task.WhenAll(consumers.Append(producer));
         var seconds = clock.Elapsed.TotalSeconds;
         var rate = loaded / seconds;
+        var analyze = await Analyze.RunAsync(options);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"load\t{store.Kind}\tcopies {from}-{to}\t{loaded}\tresources\t{seconds:F1}\ts\t{rate:F0}\tper s\treference parse+validate 1 thread {reference:F0} per s\tratio {rate / reference:F2}\trejected {rejected}"));
+            $"| load | {store.Kind} | copies {from}–{to} | {loaded:N0} | {seconds:F0} s | {rate:F0}/s | {reference:F0}/s | **{rate / reference:F2}** | {rejected} | {analyze.TotalSeconds:F0} s |"));
         return rejected == 0 ? 0 : 1;
     }
 

@@ -5,7 +5,7 @@ using Shifo.Storage;
 // The server benchmarks of issue 3; bench/server/run.sh runs them end to end. Build and run in Release.
 //   load   PROVIDER TARGET FROM_COPY TO_COPY [BATCH] [WORKERS] [MAX_MINUTES]
 //   reads  BASE_URL STORE_NAME COPIES [SECONDS] [CONNECTIONS] [ROUNDS]
-//   search BASE_URL COPIES SAMPLES
+//   search BASE_URL STORE_NAME COPIES [SAMPLES] [SECONDS_PER_QUERY]
 // PROVIDER is sqlite or postgres, TARGET the database file or the connection string.
 static int Int(string[] a, int i, int fallback) => a.Length > i ? int.Parse(a[i], CultureInfo.InvariantCulture) : fallback;
 
@@ -18,6 +18,8 @@ switch (args.FirstOrDefault())
         return await Loader.RunAsync(options, Int(args, 3, 0), Int(args, 4, 1), Int(args, 5, 500), Int(args, 6, 2), TimeSpan.FromMinutes(Int(args, 7, 90)));
     case "reads" when args.Length >= 4:
         return ReadBench.Run(args[1], args[2], Int(args, 3, 1), Int(args, 4, 10), Int(args, 5, 16), Int(args, 6, 3));
+    case "search" when args.Length >= 4:
+        return await SearchBench.RunAsync(args[1], args[2], Int(args, 3, 1), Int(args, 4, 100), TimeSpan.FromSeconds(Int(args, 5, 60)));
     case "store-reads" when args.Length >= 4:
         var readOptions = new StoreOptions { Provider = args[1] };
         if (args[1] == "sqlite") readOptions.SqlitePath = args[2];

@@ -14,13 +14,14 @@ public static class ReadBench
         var (shared, patients) = SyntheaSource.Read();
         var random = new Random(42);
         var all = patients.SelectMany(b => b.Entries.Select(e => (Bundle: b.Name, e.FullUrl, Type: (string)e.Resource["resourceType"]!))).ToList();
-        var reads = Path.Combine(Path.GetTempPath(), "shifo-wrk-reads.txt");
+        var dir = Directory.CreateTempSubdirectory("shifo-wrk-").FullName;
+        var reads = Path.Combine(dir, "reads.txt");
         File.WriteAllLines(reads, Enumerable.Range(0, 20_000).Select(_ =>
         {
             var (bundle, fullUrl, type) = all[random.Next(all.Count)];
             return $"/fhir/{type}/{SyntheaMultiplier.NewId(random.Next(copies), bundle, fullUrl)}";
         }));
-        var live = Path.Combine(Path.GetTempPath(), "shifo-wrk-livez.txt");
+        var live = Path.Combine(dir, "livez.txt");
         File.WriteAllLines(live, ["/livez"]);
 
         // warm-up: JIT, connection pools, the database's caches
@@ -30,6 +31,7 @@ public static class ReadBench
         for (var r = 0; r < rounds; r++)
             results.Add((Wrk.Run(baseUrl, live, connections, seconds), Wrk.Run(baseUrl, reads, connections, seconds)));
 
+        Directory.Delete(dir, recursive: true);
         var ratios = results.Select(x => x.Read.RequestsPerSecond / x.Live.RequestsPerSecond).Order().ToList();
         var ratio = ratios[ratios.Count / 2];
         double Median(Func<(WrkResult Live, WrkResult Read), double> f) => results.Select(f).Order().ElementAt(results.Count / 2);

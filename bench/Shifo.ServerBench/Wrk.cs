@@ -16,7 +16,7 @@ public static partial class Wrk
 {
     public static WrkResult Run(string baseUrl, string pathsFile, int connections, int seconds)
     {
-        var script = Path.Combine(Path.GetTempPath(), "shifo-wrk-paths.lua");
+        var script = Path.Combine(Path.GetDirectoryName(pathsFile)!, "paths.lua");
         File.WriteAllText(script, """
             local paths = {}
             for line in io.lines(os.getenv("SHIFO_WRK_PATHS")) do paths[#paths + 1] = line end
