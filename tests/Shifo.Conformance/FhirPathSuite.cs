@@ -11,6 +11,7 @@ namespace Shifo.Conformance;
 /// read from its JSON twin under input/. Tests introduced in FHIRPath 2.1.0 are counted apart and not scored.
 /// An expected syntax error must be a <see cref="FhirPathSyntaxException"/>; an expected semantic or execution error
 /// may be any <see cref="FhirPathException"/> (this engine checks names and types when it evaluates, not before).
+/// Tests run in strict mode (unknown element names are errors) unless their mode attribute says lenient.
 /// </summary>
 public static class FhirPathSuite
 {
@@ -69,7 +70,9 @@ public static class FhirPathSuite
         try
         {
             var compiled = FhirPathCompiler.Compile(expression);
-            actual = compiled.Evaluate(focus, new EvaluationContext { Resource = focus, RootResource = focus });
+            var mode = (string?)test.Attribute("mode") ?? (string?)expressionElement.Attribute("mode");
+            var strict = mode is null or "strict";
+            actual = compiled.Evaluate(focus, new EvaluationContext { Resource = focus, RootResource = focus, StrictNames = strict });
             if (predicate) actual = [actual.Count > 0];
         }
         catch (FhirPathSyntaxException ex)

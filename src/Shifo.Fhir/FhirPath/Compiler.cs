@@ -20,15 +20,15 @@ internal static class Compiler
             case MemberNode m:
             {
                 var nav = new Navigator(m.Name, m.Target is null);
-                if (m.Target is null) return (_, input) => nav.Navigate(input);
+                if (m.Target is null) return (s, input) => nav.Navigate(s, input);
                 var target = Compile(m.Target);
-                return (s, input) => nav.Navigate(target(s, input));
+                return (s, input) => nav.Navigate(s, target(s, input));
             }
             case ThisNode t:
                 return t.Name switch
                 {
                     "$this" => static (s, _) => s.This is null ? Collections.Empty : Collections.Single(s.This),
-                    "$index" => static (s, _) => Collections.Single((long)s.Index),
+                    "$index" => static (s, _) => Collections.Integer(s.Index),
                     _ => static (s, _) => s.Total,
                 };
             case ExternalNode e:
@@ -85,7 +85,7 @@ internal static class Compiler
             body = c.Name switch
             {
                 "is" => (_, focus) => TypeFunctions.Is(focus, type),
-                "as" => (_, focus) => TypeFunctions.As(focus, type),
+                "as" => (_, focus) => TypeFunctions.AsFunction(focus, type),
                 _ => (_, focus) => TypeFunctions.OfType(focus, type),
             };
             // body takes the focus as its input; the call's own input only matters for arguments

@@ -52,6 +52,7 @@ public sealed class CompiledExpression
             Resource = resource,
             RootResource = context?.RootResource ?? RootOf(resource),
             Environment = context,
+            StrictNames = context?.StrictNames ?? false,
         };
         try
         {
@@ -95,6 +96,13 @@ public sealed class EvaluationContext
 
     /// <summary>resolve() for references that are neither contained nor in the enclosing Bundle.</summary>
     public Func<string, ElementNode?>? Resolver { get; init; }
+
+    /// <summary>
+    /// When true, a path name that the type of no input item defines (<c>name.given1</c>, <c>Observation.valueQuantity</c>)
+    /// is an error instead of empty. Off by default: some official invariants name elements their resource lacks
+    /// (cid-0 on ChargeItemDefinition), and a validator must not fail on them.
+    /// </summary>
+    public bool StrictNames { get; init; }
 
     /// <summary>Receives trace(name) calls with the traced collection.</summary>
     public Action<string, IReadOnlyList<object>>? Trace { get; init; }

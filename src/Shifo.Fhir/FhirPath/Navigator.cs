@@ -6,8 +6,8 @@ namespace Shifo.Fhir.FhirPath;
 
 /// <summary>
 /// One compiled path step (<c>name</c>): the children of that name of every input item. First in a path, a type
-/// name selects the focus itself (<c>Patient.name</c>). A name that no item's type defines is an error, so typos
-/// such as <c>name.given1</c> do not silently yield empty.
+/// name selects the focus itself (<c>Patient.name</c>). With <see cref="EvaluationContext.StrictNames"/>, a name that no
+/// item's type defines is an error, so typos such as <c>name.given1</c> do not silently yield empty.
 /// </summary>
 internal sealed class Navigator
 {
@@ -26,7 +26,7 @@ internal sealed class Navigator
         _mayBeType = name.Length > 0 && char.IsAsciiLetterUpper(name[0]) && FhirDefinitions.R4.IsKnownType(name);
     }
 
-    public IReadOnlyList<object> Navigate(IReadOnlyList<object> input)
+    public IReadOnlyList<object> Navigate(Scope scope, IReadOnlyList<object> input)
     {
         if (input.Count == 0) return Collections.Empty;
         if (input.Count == 1 && input[0] is ElementNode single)
@@ -44,7 +44,7 @@ internal sealed class Navigator
             }
             if (many is not null) return many;
             if (found is not null) return new object[] { found };
-            Check(input);
+            if (scope.StrictNames) Check(input);
             return Collections.Empty;
         }
         var result = new List<object>();
@@ -65,7 +65,7 @@ internal sealed class Navigator
                     break;
             }
         }
-        if (result.Count == 0) Check(input);
+        if (result.Count == 0 && scope.StrictNames) Check(input);
         return result;
     }
 

@@ -18,6 +18,7 @@ internal sealed class Scope
     public ElementNode? Resource;
     public ElementNode? RootResource;
     public EvaluationContext? Environment;
+    public bool StrictNames;
 
     /// <summary>Evaluates <paramref name="body"/> once per item with $this and $index set: the heart of where/select/all/exists.</summary>
     public IReadOnlyList<object> WithThis(object item, int index, Eval body)
@@ -37,6 +38,12 @@ internal static class Collections
     public static readonly IReadOnlyList<object> Empty = Array.Empty<object>();
     public static readonly IReadOnlyList<object> True = [FhirPathValues.True];
     public static readonly IReadOnlyList<object> False = [FhirPathValues.False];
+
+    private static readonly IReadOnlyList<object>[] SmallIntegers =
+        Enumerable.Range(0, 256).Select(i => (IReadOnlyList<object>)new object[] { (long)i }).ToArray();
+
+    /// <summary>An Integer result; counts and indexes are small, so these come preallocated.</summary>
+    public static IReadOnlyList<object> Integer(long n) => n is >= 0 and < 256 ? SmallIntegers[n] : new object[] { n };
 
     public static IReadOnlyList<object> Single(object item) => item is bool b ? (b ? True : False) : new[] { item };
     public static IReadOnlyList<object> Bool(bool b) => b ? True : False;

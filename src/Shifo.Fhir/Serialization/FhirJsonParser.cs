@@ -289,8 +289,9 @@ public sealed class FhirJsonParser
         var i = 0;
         foreach (var c in parent.Children)
         {
-            if (c.Name != name) continue;
-            if (i == index && c.TypeName == slot.TypeCode) return c;
+            // each type of a choice element (deceasedBoolean, deceasedDateTime) counts its own positions
+            if (c.Name != name || c.TypeName != slot.TypeCode) continue;
+            if (i == index) return c;
             i++;
         }
         ElementNode? last = null;

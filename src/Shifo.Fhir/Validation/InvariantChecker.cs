@@ -1,15 +1,53 @@
+using Shifo.Fhir.FhirPath;
 using Shifo.Fhir.Model;
 using Shifo.Fhir.Outcomes;
 
 namespace Shifo.Fhir.Validation;
 
-/// <summary>Evaluates the invariants of element definitions with the FHIRPath engine (wired once it lands).</summary>
+/// <summary>
+/// Evaluates the invariants of a node's plan with the FHIRPath engine. An invariant that is false is reported
+/// with its own severity; one that is empty counts as met. An expression the engine cannot compile or
+/// evaluate is a warning naming the constraint (once per key and run), never a crash.
+/// </summary>
 internal sealed class InvariantChecker(List<Issue> issues)
 {
-    private readonly List<Issue> _issues = issues;
+    private HashSet<string>? _brokenReported;
 
     public void Check(ElementNode node, NodePlan plan, in Scope scope)
     {
-        _ = node; _ = plan; _ = scope; _ = _issues;
+        var invariants = plan.CompiledInvariants;
+        for (var i = 0; i < invariants.Length; i++)
+        {
+            var inv = invariants[i];
+            if (inv.Expression is null)
+            {
+                Broken(inv, node, "could not be compiled: " + inv.CompileError);
+                continue;
+            }
+            bool? ok;
+            try
+            {
+                ok = inv.Expression.EvaluateBoolean(node, scope.Context);
+            }
+            catch (Exception ex) when (ex is FhirPathException or InvalidOperationException or NotSupportedException
+                                           or ArgumentException or FormatException or OverflowException or InvalidCastException)
+            {
+                Broken(inv, node, "failed to evaluate: " + ex.Message);
+                continue;
+            }
+            if (ok == false)
+            {
+                var c = inv.Constraint;
+                issues.Add(new Issue(inv.IsError ? IssueSeverity.Error : IssueSeverity.Warning, "invariant", node.Location,
+                    $"Constraint {c.Key} failed: {c.Human} ({c.Expression})"));
+            }
+        }
+    }
+
+    private void Broken(CompiledInvariant inv, ElementNode node, string what)
+    {
+        if (!(_brokenReported ??= new HashSet<string>(StringComparer.Ordinal)).Add(inv.Constraint.Key)) return;
+        issues.Add(Issue.Warning("invariant", node.Location,
+            $"The invariant {inv.Constraint.Key} ({inv.Constraint.Expression}) {what}; it was not checked."));
     }
 }

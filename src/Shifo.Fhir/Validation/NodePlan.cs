@@ -38,5 +38,10 @@ internal sealed class NodePlan
     /// <summary>The invariants to evaluate with FHIRPath (all but ele-1, which is checked natively).</summary>
     public required Constraint[] Invariants { get; init; }
 
+    private CompiledInvariant[]? _compiled;
+
+    /// <summary>The invariants compiled on first use (a plan may be built without ever being evaluated).</summary>
+    public CompiledInvariant[] CompiledInvariants => _compiled ??= CompiledInvariant.CompileAll(Invariants);
+
     public override string ToString() => $"{Element.Path} : {TypeCode}";
 }

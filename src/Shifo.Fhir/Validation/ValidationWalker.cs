@@ -1,4 +1,5 @@
 using Shifo.Fhir.Definitions;
+using Shifo.Fhir.FhirPath;
 using Shifo.Fhir.Model;
 using Shifo.Fhir.Outcomes;
 using Shifo.Fhir.Serialization;
@@ -6,7 +7,7 @@ using Shifo.Fhir.Serialization;
 namespace Shifo.Fhir.Validation;
 
 /// <summary>Where a node sits: its resource, the resource at the root of containment, and the enclosing Bundle.</summary>
-internal readonly record struct Scope(ElementNode Resource, ElementNode RootResource, BundleIndex? Bundle);
+internal readonly record struct Scope(ElementNode Resource, ElementNode RootResource, BundleIndex? Bundle, EvaluationContext Context);
 
 /// <summary>
 /// One validation run over a parsed tree: walks every node once, checking each against its cached plan,
@@ -45,7 +46,8 @@ internal sealed class ValidationWalker
         if (resource.Child("id") is { Value: { } id } idNode && _plans.Formats.Get("id").Check(id) is { } bad)
             Error("value", idNode, "The resource id " + bad);
         if (resource.TypeName == "Bundle") bundle = BundleIndex.Build(resource);
-        var scope = new Scope(resource, container ?? resource, bundle);
+        var root = container ?? resource;
+        var scope = new Scope(resource, root, bundle, new EvaluationContext { Resource = resource, RootResource = root });
         Node(resource, plan, scope);
         switch (resource.TypeName)
         {

@@ -33,7 +33,7 @@ internal static class ExistenceFunctions
             var other = args[0](s, input);
             return Collections.Bool(other.All(x => Operators.Contains(focus, x)));
         });
-        add("count", 0, 0, static (_, focus, _, _) => Collections.Single((long)focus.Count));
+        add("count", 0, 0, static (_, focus, _, _) => Collections.Integer(focus.Count));
         add("distinct", 0, 0, static (_, focus, _, _) => Distinct(focus));
         add("isDistinct", 0, 0, static (_, focus, _, _) => Collections.Bool(Distinct(focus).Count == focus.Count));
     }
