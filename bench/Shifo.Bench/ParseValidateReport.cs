@@ -10,8 +10,9 @@ public static class ParseValidateReport
 {
     public static void Run(string[] benchmarkDotNetArgs)
     {
-        // in-process: no generated project to build; a short job: each operation is already thousands of resources
-        var job = Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithId("short-inprocess");
+        // in-process: no generated project to build; few iterations: one operation is already a whole corpus
+        var job = Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(7)
+            .WithToolchain(InProcessEmitToolchain.Instance).WithId("inprocess");
         var config = DefaultConfig.Instance.AddJob(job).WithOptions(ConfigOptions.DisableOptimizationsValidator);
         var summary = BenchmarkRunner.Run<ParseValidateBenchmarks>(config, benchmarkDotNetArgs);
 
