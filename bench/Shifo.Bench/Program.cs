@@ -9,6 +9,6 @@ switch (args.FirstOrDefault())
     case "fhirpath":
         return FhirPathComparison.Run(args[1..]);
     default:
-        Console.Error.WriteLine("usage: Shifo.Bench parse-validate [BenchmarkDotNet options] | fhirpath [MILLISECONDS_PER_CASE]");
+        Console.Error.WriteLine("usage: Shifo.Bench parse-validate [BenchmarkDotNet options] | fhirpath [MILLISECONDS_PER_CASE [ROUNDS]]");
         return 2;
 }
