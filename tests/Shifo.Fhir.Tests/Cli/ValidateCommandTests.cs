@@ -40,6 +40,7 @@ public class ValidateCommandTests
         Assert.Equal("OperationOutcome", outcome.RootElement.GetProperty("resourceType").GetString());
         Assert.Contains(outcome.RootElement.GetProperty("issue").EnumerateArray(),
             i => i.GetProperty("severity").GetString() == "error");
+        Assert.Contains("'robot'", run.Stdout);
     }
 
     [Fact]
