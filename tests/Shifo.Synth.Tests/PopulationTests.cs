@@ -28,12 +28,12 @@ public class PopulationTests
     [Fact]
     public void Generated_addresses_follow_the_regions_and_one_region_stays_in_it()
     {
-        var g = Generated.Run(new SynthOptions { Seed = 12, Patients = 4000 });
+        var g = Generated.Run(new SynthOptions { Seed = 12, Patients = 2500 });
         var states = g.Json("Patient").Select(p => p.GetProperty("address")[0].GetProperty("state").GetString()!).ToList();
         foreach (var r in Regions.All)
         {
             var expected = (double)r.Population / Regions.TotalPopulation;
-            var actual = states.Count(s => s == r.NameUz) / 4000.0;
+            var actual = states.Count(s => s == r.NameUz) / 2500.0;
             Assert.True(Math.Abs(actual - expected) < 0.025, $"{r.Code}: {actual:P1}, expected {expected:P1}");
         }
         var one = Generated.Run(new SynthOptions { Seed = 12, Patients = 200, Region = "uz-sa" });

@@ -46,7 +46,7 @@ public class ValidityTests
     [Fact]
     public void Patients_carry_valid_unique_pinfls_consistent_with_sex_and_birth_date()
     {
-        var g = Generated.Run(new SynthOptions { Seed = 5, Patients = 3000 });
+        var g = Generated.Run(new SynthOptions { Seed = 5, Patients = 1500 });
         var seen = new HashSet<string>();
         foreach (var p in g.Json("Patient"))
         {
@@ -59,7 +59,7 @@ public class ValidityTests
             Assert.Equal(male ? "male" : "female", p.GetProperty("gender").GetString());
             Assert.Equal(birth.ToString("yyyy-MM-dd"), p.GetProperty("birthDate").GetString());
         }
-        Assert.Equal(3000, seen.Count);
+        Assert.Equal(1500, seen.Count);
     }
 
     [Fact]
