@@ -18,13 +18,15 @@ public static class SynthLoad
         var generator = new SynthGenerator(new SynthOptions { Seed = 1, Patients = patients });
         var process = Process.GetCurrentProcess();
         var cpu0 = process.TotalProcessorTime;
-        long heapMax = 0;
+        long heapMax = 0, nextReport = 100_000;
         SynthSummary summary;
         using (var sink = outDir is null ? new NdjsonSink(_ => Stream.Null) : NdjsonSink.ToDirectory(outDir))
             summary = generator.Run(sink, done =>
             {
                 heapMax = Math.Max(heapMax, GC.GetTotalMemory(false));
-                if (done % 100_000 == 0) Console.Error.WriteLine($"  {done:N0} patients, managed heap {GC.GetTotalMemory(false) / 1e6:0} MB");
+                if (done < nextReport) return;
+                nextReport += 100_000;
+                Console.Error.WriteLine($"  {done:N0} patients, managed heap {GC.GetTotalMemory(false) / 1e6:0} MB");
             });
         process.Refresh();
         var cpu = (process.TotalProcessorTime - cpu0).TotalSeconds;

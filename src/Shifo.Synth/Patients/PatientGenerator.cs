@@ -156,12 +156,13 @@ internal sealed class PatientGenerator(HealthDirectory directory, DateOnly refer
             c.RecordedAt = at;
             at.Reasons.Add(c);
         }
+        var longTerm = p.Conditions.ToList();
         foreach (var e in planned)
         {
             switch (e.Kind)
             {
-                case EncounterKind.FollowUp when p.Conditions.Count > 0 && e.Reasons.Count == 0:
-                    e.Reasons.Add(p.Conditions[rng.Next(p.Conditions.Count)]);
+                case EncounterKind.FollowUp when longTerm.Count > 0 && e.Reasons.Count == 0:
+                    e.Reasons.Add(longTerm[rng.Next(longTerm.Count)]);
                     break;
                 case EncounterKind.Illness or EncounterKind.Emergency:
                 case EncounterKind.Inpatient when e.Reasons.Count == 0:
