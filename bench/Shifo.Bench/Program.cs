@@ -11,6 +11,6 @@ switch (args.FirstOrDefault())
     case "synth":
         return SynthLoad.Run(args[1..]);
     default:
-        Console.Error.WriteLine("usage: Shifo.Bench parse-validate [BenchmarkDotNet options] | fhirpath [MILLISECONDS_PER_CASE] | synth [PATIENTS] [OUT_DIR]");
+        Console.Error.WriteLine("usage: Shifo.Bench parse-validate [BenchmarkDotNet options] | fhirpath [MILLISECONDS_PER_CASE [ROUNDS]] | synth [PATIENTS] [OUT_DIR]");
         return 2;
 }

@@ -32,6 +32,10 @@ public static class KnownSpecErrata
         new("Observation-clinical-gender.json",
             "performer refers to an Encounter, which Observation.performer does not allow",
             "Observation.performer[0]"),
+        new("Questionnaire-bb.json",
+            "invariant que-7 of R4 reads 'answer is Boolean', naming the System type; a FHIR boolean is not a System.Boolean "
+            + "(official FHIRPath test testType12), so no answer can satisfy it; later FHIR versions write 'answer is boolean'",
+            "que-7"),
         new("Questionnaire-qs1.json",
             "nested items have no linkId, which Questionnaire.item.linkId requires (1..1)",
             "Questionnaire.item.linkId is required"),

@@ -1,0 +1,52 @@
+using System.Net;
+using Shifo.Storage;
+
+namespace Shifo.Server.Endpoints;
+
+/// <summary>The landing page (/) and the health check (/healthz).</summary>
+public static class SiteEndpoints
+{
+    public static void MapSite(this WebApplication app)
+    {
+        app.MapGet("/", Landing);
+        app.MapGet("/healthz", Health);
+    }
+
+    private static IResult Landing(HttpContext context, IResourceStore store)
+    {
+        var version = typeof(SiteEndpoints).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+        var fhir = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}/fhir";
+        var html = $$"""
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><title>Shifo FHIR server</title>
+            <style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5}code{background:#f3f3f3;padding:0 .2rem}</style>
+            </head><body>
+            <h1>Shifo</h1>
+            <p>Shifo is a national eHealth platform: the shared health record that clinics' and hospitals' systems write to and
+            read from. This is its FHIR R4 server (version {{version}}).</p>
+            <ul>
+            <li>FHIR base: <code>{{WebUtility.HtmlEncode(fhir)}}</code></li>
+            <li>Store: {{WebUtility.HtmlEncode(store.Kind)}}</li>
+            <li><a href="fhir/metadata">CapabilityStatement</a> (what is implemented)</li>
+            <li><a href="fhir/_history?_count=10">Latest changes</a></li>
+            <li><a href="healthz">Health</a></li>
+            </ul>
+            </body></html>
+            """;
+        return Results.Content(html, "text/html; charset=utf-8");
+    }
+
+    private static async Task<IResult> Health(IResourceStore store, CancellationToken ct)
+    {
+        try
+        {
+            // a read that touches the database: fails when the store is unreachable
+            await store.ReadAsync("Patient", "healthz", ct);
+            return Results.Json(new { status = "ok", store = store.Kind });
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return Results.Json(new { status = "unavailable", store = store.Kind }, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+namespace Shifo.Server.Hosting;
+
+/// <summary>Server settings, configuration section "Server" (environment: SHIFO_Server__MaxBodyBytes, ...).</summary>
+public sealed class ServerOptions
+{
+    /// <summary>Largest request body accepted; larger ones get 413.</summary>
+    public long MaxBodyBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Page size of searches and histories when the client gives no _count.</summary>
+    public int DefaultPageSize { get; set; } = 50;
+
+    /// <summary>Largest _count honoured; larger requests get this many.</summary>
+    public int MaxPageSize { get; set; } = 1000;
+}

@@ -1,0 +1,43 @@
+using Shifo.Fhir.Validation;
+using Shifo.Server.Capability;
+using Shifo.Server.Endpoints;
+using Shifo.Server.Http;
+using Shifo.Server.Pipeline;
+using Shifo.Storage;
+
+namespace Shifo.Server.Hosting;
+
+/// <summary>
+/// Builds the Shifo web application. Configuration: appsettings.json, then environment variables with the SHIFO_
+/// prefix (SHIFO_Urls, SHIFO_Store__Provider, ...), then the command line, then <paramref name="overrides"/> (tests).
+/// The default address is http://localhost:8080.
+/// </summary>
+public static class ShifoServer
+{
+    public static WebApplication Build(string[] args, IDictionary<string, string?>? overrides = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddEnvironmentVariables("SHIFO_");
+        builder.Configuration.AddCommandLine(args);
+        if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
+        builder.WebHost.UseUrls(builder.Configuration["Urls"] is { Length: > 0 } urls ? urls : "http://localhost:8080");
+        // the body limit is enforced by RequestBody, which answers 413 with an OperationOutcome
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
+
+        builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection("Server"));
+        var storeOptions = builder.Configuration.GetSection("Store").Get<StoreOptions>() ?? new StoreOptions();
+        builder.Services.AddSingleton(_ => ResourceStoreFactory.Create(storeOptions));
+        builder.Services.AddHostedService<StoreInitializer>();
+        builder.Services.AddSingleton(new FhirValidator());
+        builder.Services.AddSingleton<WritePipeline>();
+        builder.Services.AddSingleton<ReadPipeline>();
+        builder.Services.AddSingleton<RequestBody>();
+        builder.Services.AddSingleton<CapabilityStatementBuilder>();
+
+        var app = builder.Build();
+        app.UseMiddleware<FhirErrorMiddleware>();
+        app.MapSite();
+        app.MapFhir();
+        return app;
+    }
+}

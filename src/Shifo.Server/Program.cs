@@ -1,0 +1,4 @@
+using Shifo.Server.Hosting;
+
+var app = ShifoServer.Build(args);
+await app.RunAsync();

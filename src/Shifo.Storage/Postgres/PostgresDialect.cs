@@ -1,0 +1,112 @@
+using System.Data.Common;
+using Npgsql;
+using Shifo.Storage.Relational;
+
+namespace Shifo.Storage.Postgres;
+
+/// <summary>
+/// PostgreSQL, for production: one pooled data source, read-committed transactions with the current-version row
+/// locked FOR UPDATE during a write, an advisory lock around migrations so that several nodes can start at once.
+/// Same columns as SQLite: times as Unix milliseconds (bigint), resource JSON as bytea.
+/// </summary>
+public sealed class PostgresDialect(string connectionString) : SqlDialect
+{
+    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
+    private readonly NpgsqlConnectionStringBuilder _settings = new(connectionString);
+
+    public override string Name => "PostgreSQL";
+    public override string Location => $"{_settings.Host}:{_settings.Port}/{_settings.Database}";
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken ct) => await _dataSource.OpenConnectionAsync(ct);
+
+    public override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
+        await ((NpgsqlConnection)connection).BeginTransactionAsync(ct);
+
+    public override bool IsUniqueViolation(Exception ex) => ex is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    public override string CreateSchemaVersionTable =>
+        "CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_at bigint NOT NULL)";
+
+    // an arbitrary constant naming Shifo's migration lock
+    public override string? MigrationLock => "SELECT pg_advisory_xact_lock(74630011)";
+
+    public override IReadOnlyList<Migration> Migrations { get; } =
+    [
+        new(1, "resources, versions and search index tables",
+        [
+            """
+            CREATE TABLE resource (
+                res_type text NOT NULL, res_id text NOT NULL, version_id bigint NOT NULL,
+                last_updated bigint NOT NULL, is_deleted boolean NOT NULL,
+                PRIMARY KEY (res_type, res_id))
+            """,
+            "CREATE INDEX resource_updated ON resource (res_type, last_updated)",
+            """
+            CREATE TABLE resource_version (
+                seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                res_type text NOT NULL, res_id text NOT NULL, version_id bigint NOT NULL,
+                last_updated bigint NOT NULL, superseded bigint NULL, change smallint NOT NULL, json bytea NULL,
+                UNIQUE (res_type, res_id, version_id))
+            """,
+            "CREATE INDEX resource_version_type ON resource_version (res_type, seq)",
+            .. IndexTableDdl("idx_string", "value_norm text NOT NULL, value_exact text NOT NULL", "param, value_norm text_pattern_ops"),
+            .. IndexTableDdl("idx_token", "system text NULL, code text NULL, text_norm text NULL", "param, code, system"),
+            .. IndexTableDdl("idx_reference",
+                "target_type text NULL, target_id text NULL, target_version text NULL, url text NULL, ident_system text NULL, ident_value text NULL",
+                "param, target_id, target_type"),
+            .. IndexTableDdl("idx_date", "low bigint NOT NULL, high bigint NOT NULL", "param, low, high"),
+            .. IndexTableDdl("idx_number", "value double precision NOT NULL, low double precision NOT NULL, high double precision NOT NULL", "param, value"),
+            .. IndexTableDdl("idx_quantity",
+                "system text NULL, code text NULL, value double precision NULL, low double precision NOT NULL, high double precision NOT NULL, norm_code text NULL, norm_value double precision NULL, norm_low double precision NULL, norm_high double precision NULL",
+                "param, code, value"),
+            .. IndexTableDdl("idx_uri", "uri text NOT NULL", "param, uri"),
+        ]),
+    ];
+
+    private static string[] IndexTableDdl(string table, string valueColumns, string searchKey) =>
+    [
+        $"""
+        CREATE TABLE {table} (
+            res_type text NOT NULL, res_id text NOT NULL, version_id bigint NOT NULL,
+            param text NOT NULL, grp integer NULL, comp integer NULL, {valueColumns})
+        """,
+        $"CREATE INDEX {table}_res ON {table} (res_type, res_id)",
+        $"CREATE INDEX {table}_search ON {table} (res_type, {searchKey})",
+    ];
+
+    public override string SelectCurrentForWrite =>
+        "SELECT version_id, last_updated, is_deleted FROM resource WHERE res_type = @t AND res_id = @i FOR UPDATE";
+
+    public override string InsertVersion =>
+        "INSERT INTO resource_version (res_type, res_id, version_id, last_updated, change, json) VALUES (@t, @i, @v, @u, @c, @j)";
+
+    public override string SupersedeVersion =>
+        "UPDATE resource_version SET superseded = @u WHERE res_type = @t AND res_id = @i AND version_id = @v";
+
+    public override string UpsertCurrent => """
+        INSERT INTO resource (res_type, res_id, version_id, last_updated, is_deleted) VALUES (@t, @i, @v, @u, @d)
+        ON CONFLICT (res_type, res_id) DO UPDATE SET version_id = excluded.version_id, last_updated = excluded.last_updated, is_deleted = excluded.is_deleted
+        """;
+
+    public override string ReadCurrent => """
+        SELECT v.res_type, v.res_id, v.version_id, v.last_updated, v.change, v.json
+        FROM resource r JOIN resource_version v ON v.res_type = r.res_type AND v.res_id = r.res_id AND v.version_id = r.version_id
+        WHERE r.res_type = @t AND r.res_id = @i
+        """;
+
+    public override string ReadVersion => """
+        SELECT res_type, res_id, version_id, last_updated, change, json
+        FROM resource_version WHERE res_type = @t AND res_id = @i AND version_id = @v
+        """;
+
+    public override string DeleteIndexRows(string table) => $"DELETE FROM {table} WHERE res_type = @t AND res_id = @i";
+
+    public override string ReindexBatch => """
+        SELECT v.res_type, v.res_id, v.version_id, v.last_updated, v.change, v.json
+        FROM resource r JOIN resource_version v ON v.res_type = r.res_type AND v.res_id = r.res_id AND v.version_id = r.version_id
+        WHERE NOT r.is_deleted AND (@t = '' OR r.res_type = @t) AND (r.res_type > @after_t OR (r.res_type = @after_t AND r.res_id > @after_i))
+        ORDER BY r.res_type, r.res_id LIMIT @n
+        """;
+
+    public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+}

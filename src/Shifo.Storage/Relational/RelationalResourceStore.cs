@@ -1,0 +1,308 @@
+using System.Data.Common;
+using Shifo.Fhir.Model;
+using Shifo.Fhir.Serialization;
+using Shifo.Storage.Indexing;
+using Shifo.Storage.Model;
+using Shifo.Storage.Search;
+
+namespace Shifo.Storage.Relational;
+
+/// <summary>
+/// The store's logic, once for both databases: version checks, stamping, the single write transaction (resource,
+/// version row, index rows), history and reads. The dialect supplies connections and SQL.
+/// </summary>
+public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIndexer indexer, ISearchCompiler searchCompiler, TimeProvider? clock = null)
+    : IResourceStore
+{
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    public string Kind => dialect.Name;
+    public string Location => dialect.Location;
+    internal SqlDialect Dialect => dialect;
+
+    public Task InitializeAsync(CancellationToken ct = default) => new SchemaMigrator(dialect).MigrateAsync(ct);
+
+    public async Task<StoredResource> CreateAsync(ElementNode resource, CancellationToken ct = default)
+    {
+        // version 7 GUIDs grow with time, which keeps B-tree inserts local
+        var id = Guid.CreateVersion7().ToString();
+        var (stored, _) = await WriteAsync(resource.TypeName, id, resource, expected: null, mustBeNew: true, ct);
+        return stored!;
+    }
+
+    public async Task<UpdateResult> UpdateAsync(ElementNode resource, long? expectedVersion = null, CancellationToken ct = default)
+    {
+        var id = resource.Child("id")?.Value ?? throw new ArgumentException("An update needs the resource's id.", nameof(resource));
+        var (stored, created) = await WriteAsync(resource.TypeName, id, resource, expectedVersion, mustBeNew: false, ct);
+        return new UpdateResult(stored!, created);
+    }
+
+    public async Task<DeleteResult> DeleteAsync(string resourceType, string id, long? expectedVersion = null, CancellationToken ct = default)
+    {
+        try
+        {
+            var (stored, _) = await WriteAsync(resourceType, id, null, expectedVersion, mustBeNew: false, ct);
+            return new DeleteResult(DeleteStatus.Deleted, stored);
+        }
+        catch (NothingToDeleteException ex)
+        {
+            return new DeleteResult(ex.NeverExisted ? DeleteStatus.NotFound : DeleteStatus.AlreadyDeleted, null);
+        }
+    }
+
+    private sealed class NothingToDeleteException(bool neverExisted) : Exception
+    {
+        public bool NeverExisted { get; } = neverExisted;
+    }
+
+    /// <summary>One write, whole or nothing: a new version of type/id holding <paramref name="resource"/>, or a delete version when it is null.</summary>
+    private async Task<(StoredResource? Stored, bool Created)> WriteAsync(
+        string type, string id, ElementNode? resource, long? expected, bool mustBeNew, CancellationToken ct)
+    {
+        await using var connection = await dialect.OpenAsync(ct);
+        await using var tx = await dialect.BeginWriteAsync(connection, ct);
+        try
+        {
+            (long Version, long Updated, bool Deleted)? current = null;
+            await using (var select = Command(connection, tx, dialect.SelectCurrentForWrite, ("@t", type), ("@i", id)))
+            await using (var reader = await select.ExecuteReaderAsync(ct))
+            {
+                if (await reader.ReadAsync(ct))
+                    current = (reader.GetInt64(0), reader.GetInt64(1), reader.GetBoolean(2));
+            }
+
+            if (mustBeNew && current is not null) throw new ConcurrentWriteException(type, id);
+            if (expected is not null && (current is null || current.Value.Version != expected))
+                throw new VersionConflictException(type, id, expected, current?.Version);
+            if (resource is null && (current is null || current.Value.Deleted))
+                throw new NothingToDeleteException(current is null);
+
+            var version = (current?.Version ?? 0) + 1;
+            // versions of one resource get strictly increasing times, which _at and history order rely on
+            var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+            if (current is not null && now <= current.Value.Updated) now = current.Value.Updated + 1;
+            var lastUpdated = DateTimeOffset.FromUnixTimeMilliseconds(now);
+            var created = current is null || current.Value.Deleted;
+            var change = resource is null ? ChangeKind.Delete : created ? ChangeKind.Create : ChangeKind.Update;
+
+            byte[]? json = null;
+            IReadOnlyList<IndexRow> rows = [];
+            if (resource is not null)
+            {
+                ResourceStamp.Apply(resource, id, version, lastUpdated);
+                json = FhirJsonWriter.ToUtf8(resource);
+                rows = indexer.Extract(resource);
+            }
+
+            await Execute(connection, tx, dialect.InsertVersion, ct, ("@t", type), ("@i", id), ("@v", version), ("@u", now), ("@c", (int)change), ("@j", json));
+            if (current is not null)
+                await Execute(connection, tx, dialect.SupersedeVersion, ct, ("@t", type), ("@i", id), ("@v", current.Value.Version), ("@u", now));
+            await Execute(connection, tx, dialect.UpsertCurrent, ct, ("@t", type), ("@i", id), ("@v", version), ("@u", now), ("@d", resource is null));
+            await ReplaceIndexRowsAsync(connection, tx, type, id, version, rows, deleteOld: current is not null, ct);
+
+            await tx.CommitAsync(ct);
+            return (new StoredResource(type, id, version, lastUpdated, change, json), created);
+        }
+        catch (Exception ex) when (dialect.IsUniqueViolation(ex))
+        {
+            // two requests created the same id at once; the loser's transaction is rolled back whole
+            throw new ConcurrentWriteException(type, id, ex);
+        }
+    }
+
+    private async Task ReplaceIndexRowsAsync(DbConnection connection, DbTransaction tx, string type, string id, long version,
+        IReadOnlyList<IndexRow> rows, bool deleteOld, CancellationToken ct)
+    {
+        if (deleteOld)
+            foreach (var table in IndexTable.All)
+                await Execute(connection, tx, dialect.DeleteIndexRows(table.Name), ct, ("@t", type), ("@i", id));
+        foreach (var (sql, parameters) in IndexInsert.Build(type, id, version, rows))
+        {
+            await using var cmd = connection.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = sql;
+            foreach (var (name, value) in parameters.Values) AddParameter(cmd, name, value);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    public async Task<StoredResource?> ReadAsync(string resourceType, string id, CancellationToken ct = default)
+    {
+        await using var connection = await dialect.OpenAsync(ct);
+        await using var cmd = Command(connection, null, dialect.ReadCurrent, ("@t", resourceType), ("@i", id));
+        return await ReadOneAsync(cmd, ct);
+    }
+
+    public async Task<StoredResource?> ReadVersionAsync(string resourceType, string id, long versionId, CancellationToken ct = default)
+    {
+        await using var connection = await dialect.OpenAsync(ct);
+        await using var cmd = Command(connection, null, dialect.ReadVersion, ("@t", resourceType), ("@i", id), ("@v", versionId));
+        return await ReadOneAsync(cmd, ct);
+    }
+
+    private static async Task<StoredResource?> ReadOneAsync(DbCommand cmd, CancellationToken ct)
+    {
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? Materialize(reader, 0) : null;
+    }
+
+    /// <summary>Reads (res_type, res_id, version_id, last_updated, change, json) starting at column <paramref name="first"/>.</summary>
+    private static StoredResource Materialize(DbDataReader reader, int first) => new(
+        reader.GetString(first),
+        reader.GetString(first + 1),
+        reader.GetInt64(first + 2),
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(first + 3)),
+        (ChangeKind)reader.GetInt32(first + 4),
+        reader.IsDBNull(first + 5) ? null : (byte[])reader.GetValue(first + 5));
+
+    public async Task<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken ct = default)
+    {
+        var p = new SqlParameters();
+        var where = new List<string>();
+        if (query.ResourceType is not null) where.Add("res_type = " + p.Add(query.ResourceType));
+        if (query.Id is not null) where.Add("res_id = " + p.Add(query.Id));
+        if (query.Since is { } since) where.Add("last_updated >= " + p.Add(since.ToUnixTimeMilliseconds()));
+        if (query.AtLow is { } atLow && query.AtHigh is { } atHigh)
+        {
+            // current at some moment of [low, high]: written by high, and not replaced before low
+            where.Add("last_updated <= " + p.Add(atHigh.ToUnixTimeMilliseconds()));
+            where.Add("(superseded IS NULL OR superseded > " + p.Add(atLow.ToUnixTimeMilliseconds()) + ")");
+        }
+        var filter = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
+        var pageFilter = query.Before is { } before
+            ? (where.Count == 0 ? "WHERE " : filter + " AND ") + "seq < " + p.Add(before)
+            : filter;
+
+        await using var connection = await dialect.OpenAsync(ct);
+        long total;
+        await using (var count = Command(connection, null, $"SELECT COUNT(*) FROM resource_version {filter}", p))
+            total = Convert.ToInt64(await count.ExecuteScalarAsync(ct));
+
+        var entries = new List<StoredResource>();
+        long? next = null;
+        var sql = $"""
+            SELECT seq, res_type, res_id, version_id, last_updated, change, json FROM resource_version {pageFilter}
+            ORDER BY seq DESC LIMIT {p.Add(query.Count + 1)}
+            """;
+        await using (var page = Command(connection, null, sql, p))
+        await using (var reader = await page.ExecuteReaderAsync(ct))
+        {
+            long lastSeq = 0;
+            while (await reader.ReadAsync(ct))
+            {
+                if (entries.Count == query.Count) { next = lastSeq; break; }
+                lastSeq = reader.GetInt64(0);
+                entries.Add(Materialize(reader, 1));
+            }
+        }
+        return new HistoryPage(entries, total, next);
+    }
+
+    public async Task<SearchPage> SearchAsync(SearchQuery query, CancellationToken ct = default)
+    {
+        var compiled = searchCompiler.Compile(query, dialect);
+        if (compiled.Issues.Any(i => i.IsError) || compiled.NotImplemented.Count > 0)
+            return new SearchPage([], null, false, compiled.Issues, compiled.NotImplemented);
+
+        await using var connection = await dialect.OpenAsync(ct);
+        var matches = new List<StoredResource>();
+        var hasMore = false;
+        await using (var page = Command(connection, null, compiled.PageSql, compiled.Parameters))
+        await using (var reader = await page.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                if (matches.Count == query.Count) { hasMore = true; break; }
+                matches.Add(Materialize(reader, 0));
+            }
+        }
+        long? total = null;
+        if (compiled.CountSql is not null)
+        {
+            await using var count = Command(connection, null, compiled.CountSql, compiled.Parameters);
+            total = Convert.ToInt64(await count.ExecuteScalarAsync(ct));
+        }
+        return new SearchPage(matches, total, hasMore, compiled.Issues, []);
+    }
+
+    public async Task<long> ReindexAsync(string? resourceType = null, CancellationToken ct = default)
+    {
+        long done = 0;
+        string afterType = "", afterId = "";
+        while (true)
+        {
+            var batch = new List<StoredResource>();
+            await using (var connection = await dialect.OpenAsync(ct))
+            await using (var cmd = Command(connection, null, dialect.ReindexBatch,
+                ("@t", resourceType ?? ""), ("@after_t", afterType), ("@after_i", afterId), ("@n", 200)))
+            await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct)) batch.Add(Materialize(reader, 0));
+            }
+            if (batch.Count == 0) return done;
+
+            await using (var connection = await dialect.OpenAsync(ct))
+            await using (var tx = await dialect.BeginWriteAsync(connection, ct))
+            {
+                foreach (var r in batch)
+                {
+                    var parsed = FhirJsonParser.Parse(r.Json);
+                    if (parsed.Resource is null) continue;
+                    // the batch was read outside this transaction: only reindex what is still the current version
+                    await using (var check = Command(connection, tx, dialect.SelectCurrentForWrite, ("@t", r.ResourceType), ("@i", r.Id)))
+                    {
+                        var current = await check.ExecuteScalarAsync(ct);
+                        if (current is null || Convert.ToInt64(current) != r.VersionId) continue;
+                    }
+                    await ReplaceIndexRowsAsync(connection, tx, r.ResourceType, r.Id, r.VersionId, indexer.Extract(parsed.Resource), deleteOld: true, ct);
+                    done++;
+                }
+                await tx.CommitAsync(ct);
+            }
+            afterType = batch[^1].ResourceType;
+            afterId = batch[^1].Id;
+        }
+    }
+
+    // ---------------- ADO.NET helpers ----------------
+
+    private static DbCommand Command(DbConnection connection, DbTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        foreach (var (name, value) in parameters) AddParameter(cmd, name, value);
+        return cmd;
+    }
+
+    private static DbCommand Command(DbConnection connection, DbTransaction? tx, string sql, SqlParameters parameters)
+    {
+        var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        // a statement may use a subset of the collected values (a count query leaves out the paging ones)
+        var used = Placeholder().Matches(sql).Select(m => m.Value).ToHashSet(StringComparer.Ordinal);
+        foreach (var (name, value) in parameters.Values)
+            if (used.Contains(name)) AddParameter(cmd, name, value);
+        return cmd;
+    }
+
+    private static async Task Execute(DbConnection connection, DbTransaction tx, string sql, CancellationToken ct, params (string, object?)[] parameters)
+    {
+        await using var cmd = Command(connection, tx, sql, parameters);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    internal static void AddParameter(DbCommand cmd, string name, object? value)
+    {
+        var p = cmd.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value ?? DBNull.Value;
+        cmd.Parameters.Add(p);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"@\w+")]
+    private static partial System.Text.RegularExpressions.Regex Placeholder();
+
+    public ValueTask DisposeAsync() => dialect.DisposeAsync();
+}

@@ -1,0 +1,66 @@
+using System.Data.Common;
+
+namespace Shifo.Storage.Relational;
+
+/// <summary>A schema step: applied once, in order, in one transaction, and recorded in schema_version.</summary>
+public sealed record Migration(int Version, string Description, IReadOnlyList<string> Statements);
+
+/// <summary>
+/// Everything that differs between SQLite and PostgreSQL: connections, transactions, error codes, DDL and the fixed
+/// statements of the store. Each dialect spells out its own SQL; <see cref="RelationalResourceStore"/> holds the
+/// logic once. Placeholders are @name in both. Dynamic statements (multi-row index inserts, history and search
+/// filters) are built by shared code from standard SQL that both accept.
+/// </summary>
+public abstract class SqlDialect : IAsyncDisposable
+{
+    /// <summary>"SQLite" or "PostgreSQL".</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Where the data lives, for people (no password): a file path, or host, port and database.</summary>
+    public abstract string Location { get; }
+
+    public abstract Task<DbConnection> OpenAsync(CancellationToken ct);
+
+    /// <summary>Starts a write transaction that takes the write lock at once (SQLite: BEGIN IMMEDIATE).</summary>
+    public abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct);
+
+    public abstract bool IsUniqueViolation(Exception ex);
+
+    /// <summary>Settings that must be made outside any transaction before the schema is touched (SQLite: WAL).</summary>
+    public virtual Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
+
+    public abstract string CreateSchemaVersionTable { get; }
+
+    /// <summary>Serializes concurrent migrations from several nodes, run inside the migration transaction; null if the write transaction already does.</summary>
+    public abstract string? MigrationLock { get; }
+
+    public abstract IReadOnlyList<Migration> Migrations { get; }
+
+    // ---- fixed statements ----
+
+    /// <summary>@t, @i → version_id, last_updated, is_deleted of the current version, locking the row for this transaction.</summary>
+    public abstract string SelectCurrentForWrite { get; }
+
+    /// <summary>@t, @i, @v, @u, @c, @j → a new row in resource_version.</summary>
+    public abstract string InsertVersion { get; }
+
+    /// <summary>@t, @i, @v, @u → marks version @v as replaced at @u.</summary>
+    public abstract string SupersedeVersion { get; }
+
+    /// <summary>@t, @i, @v, @u, @d → insert or update the current-version row.</summary>
+    public abstract string UpsertCurrent { get; }
+
+    /// <summary>@t, @i → the current version (res_type, res_id, version_id, last_updated, change, json).</summary>
+    public abstract string ReadCurrent { get; }
+
+    /// <summary>@t, @i, @v → one version, same columns.</summary>
+    public abstract string ReadVersion { get; }
+
+    /// <summary>@t, @i → delete the index rows of a resource in one index table.</summary>
+    public abstract string DeleteIndexRows(string table);
+
+    /// <summary>@t (may be null for all types), @after_t, @after_i, @n → a batch of current resources for reindexing, in key order.</summary>
+    public abstract string ReindexBatch { get; }
+
+    public abstract ValueTask DisposeAsync();
+}
