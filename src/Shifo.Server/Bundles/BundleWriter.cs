@@ -58,14 +58,15 @@ public sealed class BundleWriter : IDisposable
         _w.WriteEndObject();
     }
 
-    public void AddSearchMatch(StoredResource match)
+    /// <summary>A searchset entry: mode "match" or "include", with the resource's JSON (possibly cut by _summary/_elements).</summary>
+    public void AddSearchEntry(StoredResource resource, byte[] json, string mode)
     {
         _w.WriteStartObject();
-        _w.WriteString("fullUrl", $"{_baseUrl}/{match.ResourceType}/{match.Id}");
+        _w.WriteString("fullUrl", $"{_baseUrl}/{resource.ResourceType}/{resource.Id}");
         _w.WritePropertyName("resource");
-        _w.WriteRawValue(match.Json!, skipInputValidation: true);
+        _w.WriteRawValue(json, skipInputValidation: true);
         _w.WriteStartObject("search");
-        _w.WriteString("mode", "match");
+        _w.WriteString("mode", mode);
         _w.WriteEndObject();
         _w.WriteEndObject();
     }

@@ -19,6 +19,7 @@ public static class FhirRoutes
         ("/{type}/{id}/_history", ["GET"]),
         ("/{type}/{id}/_history/{version}", ["GET"]),
         ("/{type}/{id}/$validate", ["POST"]),
+        ("/{type}/{id}/{compartment}", ["GET"]),
     ];
 
     public static void MapFhir(this WebApplication app)
@@ -43,6 +44,7 @@ public static class FhirRoutes
         fhir.MapGet("/{type}/{id}/_history", HistoryEndpoints.Instance);
         fhir.MapGet("/{type}/{id}/_history/{version}", ResourceEndpoints.VRead);
         fhir.MapPost("/{type}/{id}/$validate", ValidateEndpoints.Instance);
+        fhir.MapGet("/{type}/{id}/{compartment}", SearchEndpoints.CompartmentGet);
 
         // the other methods on these paths: 405 (routing would otherwise fall through to the 404 below)
         foreach (var (pattern, allowed) in Allowed)
