@@ -49,13 +49,18 @@ public static class EverythingOperation
         string? next = null;
         while (typeIndex < types.Length)
         {
-            if (page.Count >= count) { next = Encode(typeIndex, null); break; }
-            List<SearchParameter> parameters = since.Length == 0 ? [] : [new("_lastUpdated", null, "ge" + since)];
+            if (page.Count >= count)
+            {
+                // the page is full at a type boundary: a next link only if some later type has something
+                if (await AnyAsync(reads, types[typeIndex], patient.Id, since, context.RequestAborted)) { next = Encode(typeIndex, null); break; }
+                typeIndex++;
+                continue;
+            }
             var result = await reads.SearchAsync(new SearchQuery
             {
                 ResourceType = types[typeIndex],
                 Compartment = ("Patient", patient.Id),
-                Parameters = parameters,
+                Parameters = Since(since),
                 Count = count - page.Count,
                 Cursor = typeCursor,
                 Total = TotalMode.None,
@@ -76,6 +81,12 @@ public static class EverythingOperation
         foreach (var resource in page) bundle.AddSearchEntry(resource, resource.Json!, "match");
         await FhirResponses.WriteJsonAsync(context, StatusCodes.Status200OK, bundle.ToArray());
     }
+
+    private static async Task<bool> AnyAsync(ReadPipeline reads, string type, string patientId, string since, CancellationToken ct) =>
+        (await reads.SearchAsync(new SearchQuery { ResourceType = type, Compartment = ("Patient", patientId), Parameters = Since(since), Count = 1, Total = TotalMode.None }, ct))
+        .Matches.Count > 0;
+
+    private static List<SearchParameter> Since(string since) => since.Length == 0 ? [] : [new("_lastUpdated", null, "ge" + since)];
 
     private static string Encode(int typeIndex, string? cursor) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes($"{typeIndex}|{cursor}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -36,32 +36,43 @@ public abstract class TransactionTests(ServerFixture server)
     public async Task Synthea_bundles_post_as_transactions_and_read_back_with_references_resolved()
     {
         var assigned = new Dictionary<string, string>(StringComparer.Ordinal);
-        var sent = new List<(string FullUrl, JsonObject Resource)>();
+        var sent = new List<(string Reference, JsonObject Expected)>();
         foreach (var (name, entries) in SyntheaFiles.Bundles())
         {
             var copy = (JsonArray)entries.DeepClone();
+            var own = copy.Select(e => (string)e!["fullUrl"]!).ToHashSet(StringComparer.Ordinal);
             // references into earlier bundles (patients → hospitals, practitioners) are to what those transactions created
             foreach (var reference in SyntheaFiles.UrnReferences(copy).ToList())
-                if (assigned.TryGetValue(reference.GetValue<string>(), out var local)) reference.ReplaceWith(JsonValue.Create(local));
-            var bundle = new JsonObject { ["resourceType"] = "Bundle", ["type"] = "transaction", ["entry"] = copy };
+                if (!own.Contains(reference.GetValue<string>()) && assigned.TryGetValue(reference.GetValue<string>(), out var earlier))
+                    reference.ReplaceWith(JsonValue.Create(earlier));
+            var bundle = new JsonObject { ["resourceType"] = "Bundle", ["type"] = "transaction", ["entry"] = copy.DeepClone() };
             var (response, body) = await Client.PostBundleAsync(bundle.ToJsonString());
             AssertOk(response, body);
             Assert.Equal("transaction-response", (string?)body!["type"]);
             var results = body["entry"]!.AsArray();
             Assert.Equal(entries.Count, results.Count);
+            var local = new Dictionary<string, string>(StringComparer.Ordinal);
             for (var i = 0; i < entries.Count; i++)
             {
                 Assert.True(Status(results[i]) == "201", $"{name} entry {i}: {results[i]!["response"]!.ToJsonString()}");
                 Assert.Equal("W/\"1\"", (string?)results[i]!["response"]!["etag"]);
-                assigned[(string)entries[i]!["fullUrl"]!] = Reference(results[i]);
-                sent.Add(((string)entries[i]!["fullUrl"]!, entries[i]!["resource"]!.AsObject()));
+                local[(string)entries[i]!["fullUrl"]!] = Reference(results[i]);
             }
+            for (var i = 0; i < entries.Count; i++)
+            {
+                // what the server should hold: each remaining urn:uuid reference is now the Type/id its entry was stored under
+                var expected = copy[i]!["resource"]!.DeepClone().AsObject();
+                foreach (var reference in SyntheaFiles.UrnReferences(expected).ToList())
+                    reference.ReplaceWith(JsonValue.Create(local[reference.GetValue<string>()]));
+                sent.Add((Reference(results[i]), expected));
+            }
+            foreach (var (fullUrl, reference) in local) assigned[fullUrl] = reference;
         }
 
-        // every resource reads back as the file has it, with each urn:uuid reference now the Type/id it was stored under
-        foreach (var (fullUrl, original) in sent)
+        // every resource reads back as the file has it, references resolved
+        foreach (var (reference, original) in sent)
         {
-            var (response, body) = await Client.SendAsync(HttpMethod.Get, "fhir/" + assigned[fullUrl]);
+            var (response, body) = await Client.SendAsync(HttpMethod.Get, "fhir/" + reference);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var read = body!.AsObject();
             read.Remove("id");
@@ -69,15 +80,13 @@ public abstract class TransactionTests(ServerFixture server)
             var expected = original.DeepClone().AsObject();
             expected.Remove("id");
             expected.Remove("meta");
-            foreach (var reference in SyntheaFiles.UrnReferences(expected).ToList())
-                reference.ReplaceWith(JsonValue.Create(assigned[reference.GetValue<string>()]));
             using var a = JsonDocument.Parse(expected.ToJsonString());
             using var b = JsonDocument.Parse(read.ToJsonString());
             Assert.True(JsonEquality.FirstDifference(a.RootElement, b.RootElement) is null,
-                $"{assigned[fullUrl]} differs at {JsonEquality.FirstDifference(a.RootElement, b.RootElement)}");
+                $"{reference} differs at {JsonEquality.FirstDifference(a.RootElement, b.RootElement)}");
         }
         // and each is one version: the transactions wrote every entry exactly once
-        var ids = assigned.Values.Select(r => r.Split('/')[1]).ToList();
+        var ids = sent.Select(r => r.Reference.Split('/')[1]).ToList();
         long versions = 0;
         foreach (var chunk in ids.Chunk(200))
             versions += await server.QueryScalarAsync(
