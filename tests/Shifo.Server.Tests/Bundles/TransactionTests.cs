@@ -209,6 +209,23 @@ public abstract class TransactionTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Metadata_claims_what_is_implemented_here()
+    {
+        var (_, metadata) = await Client.SendAsync(HttpMethod.Get, "fhir/metadata");
+        var rest = metadata!["rest"]![0]!;
+        var system = rest["interaction"]!.AsArray().Select(i => (string?)i!["code"]).ToList();
+        Assert.Contains("transaction", system);
+        Assert.Contains("batch", system);
+        var patient = rest["resource"]!.AsArray().Single(r => (string?)r!["type"] == "Patient")!;
+        Assert.Contains("patch", patient["interaction"]!.AsArray().Select(i => (string?)i!["code"]));
+        Assert.True((bool)patient["conditionalUpdate"]!);
+        Assert.Equal("multiple", (string?)patient["conditionalDelete"]);
+        Assert.Contains(patient["operation"]!.AsArray(), o => (string?)o!["name"] == "everything");
+        Assert.DoesNotContain(rest["resource"]!.AsArray().Single(r => (string?)r!["type"] == "Observation")!["operation"]!.AsArray(),
+            o => (string?)o!["name"] == "everything");
+    }
+
+    [Fact]
     public async Task Bundles_of_other_types_and_malformed_bodies_are_400()
     {
         var (r1, b1) = await Client.PostBundleAsync(Bundle("collection", Entry("POST", "Patient", Patient("X"))));
