@@ -1,4 +1,5 @@
 using Shifo.Fhir.Validation;
+using Shifo.Server.Bulk;
 using Shifo.Server.Capability;
 using Shifo.Server.Endpoints;
 using Shifo.Server.Http;
@@ -33,11 +34,13 @@ public static class ShifoServer
         builder.Services.AddSingleton<ReadPipeline>();
         builder.Services.AddSingleton<RequestBody>();
         builder.Services.AddSingleton<CapabilityStatementBuilder>();
+        builder.Services.AddBulkData(builder.Configuration);
 
         var app = builder.Build();
         app.UseMiddleware<FhirErrorMiddleware>();
         app.MapSite();
         app.MapFhir();
+        app.MapBulkData();
         return app;
     }
 }
