@@ -127,7 +127,7 @@ public sealed class CapabilityStatementBuilder(IResourceStore store)
                 foreach (var sp in _catalog.Supported(type).OrderBy(s => s.Code, StringComparer.Ordinal)) WriteSearchParam(w, sp);
                 w.WriteEndArray();
                 w.WriteStartArray("operation");
-                foreach (var (name, definition) in Interactions.Operations)
+                foreach (var (name, definition) in Interactions.Operations.Concat(Interactions.TypeOperations.GetValueOrDefault(type, [])))
                 {
                     w.WriteStartObject();
                     w.WriteString("name", name);
@@ -143,6 +143,15 @@ public sealed class CapabilityStatementBuilder(IResourceStore store)
             {
                 w.WriteStartObject();
                 w.WriteString("code", i);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("operation");
+            foreach (var (name, definition) in Interactions.SystemOperations)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", name);
+                w.WriteString("definition", definition);
                 w.WriteEndObject();
             }
             w.WriteEndArray();

@@ -14,4 +14,18 @@ public static class Interactions
     /// <summary>Operations: name and definition URL.</summary>
     public static readonly IReadOnlyList<(string Name, string Definition)> Operations =
         [("validate", "http://hl7.org/fhir/OperationDefinition/Resource-validate")];
+
+    /// <summary>System-level operations (Bulk Data Access IG): $export of everything, $import of NDJSON.</summary>
+    public static readonly IReadOnlyList<(string Name, string Definition)> SystemOperations =
+    [
+        ("export", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export"),
+        ("import", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/import"),
+    ];
+
+    /// <summary>Type-level operations of a few types only: Patient and Group level $export.</summary>
+    public static readonly IReadOnlyDictionary<string, (string Name, string Definition)[]> TypeOperations = new Dictionary<string, (string, string)[]>
+    {
+        ["Patient"] = [("export", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export")],
+        ["Group"] = [("export", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export")],
+    };
 }

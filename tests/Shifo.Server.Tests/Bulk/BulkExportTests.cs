@@ -153,6 +153,19 @@ public abstract class BulkExportTests(ServerFixture server, BulkFolders folders)
     }
 
     [Fact]
+    public async Task CapabilityStatement_lists_the_bulk_operations()
+    {
+        var (_, statement) = await Client.SendAsync(HttpMethod.Get, "fhir/metadata");
+        var rest = statement!["rest"]![0]!;
+        Assert.Equal(["export", "import"], rest["operation"]!.AsArray().Select(o => (string)o!["name"]!).Order());
+        foreach (var (type, definition) in new[] { ("Patient", "patient-export"), ("Group", "group-export") })
+        {
+            var resource = rest["resource"]!.AsArray().Single(r => (string?)r!["type"] == type)!;
+            Assert.Contains(resource["operation"]!.AsArray(), o => ((string)o!["definition"]!).EndsWith(definition));
+        }
+    }
+
+    [Fact]
     public async Task Completed_manifest_survives_in_the_database()
     {
         var mark = await MarkAsync();

@@ -17,7 +17,7 @@ namespace Shifo.Server.Tests.Bulk;
 /// </summary>
 public sealed class ImportCrashTests
 {
-    private const int Patients = 6000; // and as many observations: 12,000 lines
+    private const int Patients = 4000; // and as many observations: 8,000 lines
 
     [Fact]
     public async Task Sqlite_import_survives_kill_9()
