@@ -24,6 +24,12 @@ public interface IResourceStore : IAsyncDisposable
     Task<StoredResource> CreateAsync(ElementNode resource, CancellationToken ct = default);
 
     /// <summary>
+    /// Stores new resources under the ids they carry (version 1 each) in one transaction, for bulk loads: all or
+    /// none. An id that already exists fails the whole batch with <see cref="ConcurrentWriteException"/>.
+    /// </summary>
+    Task<IReadOnlyList<StoredResource>> CreateBatchAsync(IReadOnlyList<ElementNode> resources, CancellationToken ct = default);
+
+    /// <summary>
     /// Stores a new version of the resource under the id it carries, creating it if it does not exist (update-as-create).
     /// With <paramref name="expectedVersion"/> the write happens only if that is the current version (else <see cref="VersionConflictException"/>).
     /// </summary>

@@ -3,13 +3,15 @@ using Shifo.Storage;
 
 namespace Shifo.Server.Endpoints;
 
-/// <summary>The landing page (/) and the health check (/healthz).</summary>
+/// <summary>The landing page (/), the health check (/healthz, store included) and the liveness probe (/livez, the process only).</summary>
 public static class SiteEndpoints
 {
     public static void MapSite(this WebApplication app)
     {
         app.MapGet("/", Landing);
         app.MapGet("/healthz", Health);
+        // answers without touching the store: a load balancer's liveness probe, and the benchmarks' measure of the HTTP stack alone
+        app.MapGet("/livez", () => Results.Text("ok"));
     }
 
     private static IResult Landing(HttpContext context, IResourceStore store)

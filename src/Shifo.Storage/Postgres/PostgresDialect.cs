@@ -11,7 +11,7 @@ namespace Shifo.Storage.Postgres;
 /// </summary>
 public sealed class PostgresDialect(string connectionString) : SqlDialect
 {
-    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
+    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(PostgresConnectionDefaults.Apply(connectionString));
     private readonly NpgsqlConnectionStringBuilder _settings = new(connectionString);
 
     public override string Name => "PostgreSQL";

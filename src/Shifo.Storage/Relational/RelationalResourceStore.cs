@@ -131,6 +131,9 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
     {
         await using var connection = await dialect.OpenAsync(ct);
         await using var cmd = Command(connection, null, dialect.ReadCurrent, ("@t", resourceType), ("@i", id));
+        // the hottest statement: Npgsql keeps it prepared on each pooled connection, so PostgreSQL parses and plans it
+        // once (a primary-key lookup, the same plan for every id); dynamic search SQL is left unprepared to be planned per value
+        await cmd.PrepareAsync(ct);
         return await ReadOneAsync(cmd, ct);
     }
 

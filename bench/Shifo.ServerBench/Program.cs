@@ -1,0 +1,35 @@
+using System.Globalization;
+using Shifo.ServerBench;
+using Shifo.Storage;
+
+// The server benchmarks of issue 3; bench/server/run.sh runs them end to end. Build and run in Release.
+//   load   PROVIDER TARGET FROM_COPY TO_COPY [BATCH] [WORKERS] [MAX_MINUTES]
+//   reads  BASE_URL STORE_NAME COPIES [SECONDS] [CONNECTIONS] [ROUNDS]
+//   search BASE_URL COPIES SAMPLES
+// PROVIDER is sqlite or postgres, TARGET the database file or the connection string.
+static int Int(string[] a, int i, int fallback) => a.Length > i ? int.Parse(a[i], CultureInfo.InvariantCulture) : fallback;
+
+switch (args.FirstOrDefault())
+{
+    case "load" when args.Length >= 5:
+        var options = new StoreOptions { Provider = args[1] };
+        if (args[1] == "sqlite") options.SqlitePath = args[2];
+        else options.PostgresConnectionString = args[2];
+        return await Loader.RunAsync(options, Int(args, 3, 0), Int(args, 4, 1), Int(args, 5, 500), Int(args, 6, 2), TimeSpan.FromMinutes(Int(args, 7, 90)));
+    case "reads" when args.Length >= 4:
+        return ReadBench.Run(args[1], args[2], Int(args, 3, 1), Int(args, 4, 10), Int(args, 5, 16), Int(args, 6, 3));
+    case "store-reads" when args.Length >= 4:
+        var readOptions = new StoreOptions { Provider = args[1] };
+        if (args[1] == "sqlite") readOptions.SqlitePath = args[2];
+        else readOptions.PostgresConnectionString = args[2];
+        return await StoreReadProbe.RunAsync(readOptions, Int(args, 3, 1), Int(args, 4, 5), Int(args, 5, 16));
+    case "load-profile":
+        LoadProfile.Run();
+        return 0;
+    case "per-copy":
+        Console.WriteLine(SyntheaMultiplier.PerCopy(SyntheaSource.Read().Patients));
+        return 0;
+    default:
+        Console.Error.WriteLine("usage: Shifo.ServerBench load PROVIDER TARGET FROM_COPY TO_COPY [BATCH] [WORKERS] [MAX_MINUTES] | per-copy");
+        return 2;
+}
