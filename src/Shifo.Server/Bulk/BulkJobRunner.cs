@@ -8,7 +8,7 @@ namespace Shifo.Server.Bulk;
 /// jobs), so jobs interrupted by a stop or a crash are taken up again at start-up: imports from their last committed
 /// position, exports from the beginning.
 /// </summary>
-public sealed class BulkJobRunner(JobStore jobs, ExportJob export, ImportJob import, ILogger<BulkJobRunner> log) : BackgroundService
+public sealed class BulkJobRunner(JobStore jobs, ExportJob export, ImportJob import, BulkFolders folders, ILogger<BulkJobRunner> log) : BackgroundService
 {
     private readonly SemaphoreSlim _signal = new(0);
 
@@ -52,11 +52,14 @@ public sealed class BulkJobRunner(JobStore jobs, ExportJob export, ImportJob imp
         }
         catch (OperationCanceledException)
         {
+            // cancelled by a DELETE: whatever the job wrote after its files were removed goes too
+            folders.DeleteJob(job.Id);
             log.LogInformation("Bulk job {Id} was cancelled", job.Id);
         }
         catch (Exception ex)
         {
             log.LogError(ex, "Bulk {Kind} job {Id} failed", job.Kind, job.Id);
+            if (job.Kind == BulkKinds.Export) folders.DeleteJob(job.Id);
             var outcome = OperationOutcome.ToJson([Issue.Error("exception", null, $"The {job.Kind} failed: {ex.GetType().Name}.")]);
             await jobs.UpdateAsync(job.Id, JobStatus.Failed, "failed", outcome, stopping);
         }

@@ -40,7 +40,10 @@ public sealed class ExportJob(IResourceStore store, JobStore jobs, BulkFolders f
             {
                 var patients = spec.Level == "group" ? await GroupMembersAsync(spec.GroupId!, ct) : await AllPatientsAsync(ct);
                 var compartment = FhirDefinitions.R4.Compartments.First(c => c.Code == "Patient").ParamsByResourceType;
-                var types = (spec.Types ?? [.. compartment.Keys]).Where(t => t == "Patient" || compartment.ContainsKey(t)).Order(StringComparer.Ordinal).ToList();
+                // only the types the store holds: a query per patient for each of the compartment's ~60 types would be wasted
+                var held = (await jobs.StoredTypesAsync(ct)).ToHashSet(StringComparer.Ordinal);
+                var types = (spec.Types ?? [.. compartment.Keys]).Where(t => held.Contains(t) && (t == "Patient" || compartment.ContainsKey(t)))
+                    .Order(StringComparer.Ordinal).ToList();
                 var seen = new Dictionary<string, HashSet<string>>();
                 var done = 0;
                 foreach (var patientId in patients)
