@@ -7,9 +7,9 @@ namespace Shifo.Server.Endpoints;
 public static class Interactions
 {
     public static readonly IReadOnlyList<string> TypeLevel =
-        ["read", "vread", "update", "delete", "history-instance", "history-type", "create", "search-type"];
+        ["read", "vread", "update", "patch", "delete", "history-instance", "history-type", "create", "search-type"];
 
-    public static readonly IReadOnlyList<string> SystemLevel = ["history-system", "search-system"];
+    public static readonly IReadOnlyList<string> SystemLevel = ["transaction", "batch", "history-system", "search-system"];
 
     /// <summary>Operations: name and definition URL.</summary>
     public static readonly IReadOnlyList<(string Name, string Definition)> Operations =
@@ -22,10 +22,14 @@ public static class Interactions
         ("import", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/import"),
     ];
 
-    /// <summary>Type-level operations of a few types only: Patient and Group level $export.</summary>
+    /// <summary>Operations of one resource type only: Patient/[id]/$everything, Patient and Group level $export.</summary>
     public static readonly IReadOnlyDictionary<string, (string Name, string Definition)[]> TypeOperations = new Dictionary<string, (string, string)[]>
     {
-        ["Patient"] = [("export", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export")],
+        ["Patient"] =
+        [
+            ("everything", "http://hl7.org/fhir/OperationDefinition/Patient-everything"),
+            ("export", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export"),
+        ],
         ["Group"] = [("export", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export")],
     };
 }
