@@ -13,11 +13,24 @@ public static class FhirPathComparison
     public static int Run(string[] args)
     {
         var measureMs = args.Length > 0 ? int.Parse(args[0]) : 1000;
+        var rounds = args.Length > 1 ? int.Parse(args[1]) : 3;
         var cases = FhirPathCase.Load();
-        var shifo = cases.ToDictionary(c => c.Name, c => MeasureShifo(c, measureMs));
-        var js = FhirPathJs.Run(measureMs);
+        // the engines take turns, and each case keeps its best round: on a shared machine, other work only
+        // ever slows a round down, so the best one is the closest to the engine's own speed
+        Dictionary<string, (double? Ops, int? Count, string? Error)> shifo = [];
+        Dictionary<string, FhirPathJs.Figure> js = [];
+        for (var round = 0; round < rounds; round++)
+        {
+            foreach (var c in cases)
+            {
+                var m = MeasureShifo(c, measureMs);
+                if (!shifo.TryGetValue(c.Name, out var best) || (m.Ops ?? 0) > (best.Ops ?? 0)) shifo[c.Name] = m;
+            }
+            foreach (var (name, f) in FhirPathJs.Run(measureMs))
+                if (!js.TryGetValue(name, out var best) || (f.OpsPerSecond ?? 0) > (best.OpsPerSecond ?? 0)) js[name] = f;
+        }
 
-        Console.WriteLine($"FHIRPath evaluations/s, one thread, {measureMs} ms per case and engine:");
+        Console.WriteLine($"FHIRPath evaluations/s, one thread, best of {rounds} rounds of {measureMs} ms per case and engine:");
         Console.WriteLine($"{"case",-36} {"Shifo",12} {"fhirpath.js",12} {"ratio",7}  notes");
         var ratios = new List<double>();
         foreach (var c in cases)

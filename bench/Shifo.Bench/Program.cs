@@ -8,7 +8,9 @@ switch (args.FirstOrDefault())
         return 0;
     case "fhirpath":
         return FhirPathComparison.Run(args[1..]);
+    case "synth":
+        return SynthLoad.Run(args[1..]);
     default:
-        Console.Error.WriteLine("usage: Shifo.Bench parse-validate [BenchmarkDotNet options] | fhirpath [MILLISECONDS_PER_CASE]");
+        Console.Error.WriteLine("usage: Shifo.Bench parse-validate [BenchmarkDotNet options] | fhirpath [MILLISECONDS_PER_CASE [ROUNDS]] | synth [PATIENTS] [OUT_DIR]");
         return 2;
 }

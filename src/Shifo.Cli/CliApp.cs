@@ -29,6 +29,8 @@ public static class CliApp
                     return FhirPathCommand.Run(args[1..], stdout);
                 case "definitions":
                     return DefinitionsCommand.Run(args[1..], stdout);
+                case "synth":
+                    return SynthCommand.Run(args[1..], stdout, stderr);
                 default:
                     throw new CliInputException($"unknown command '{args[0]}'; try 'shifo --help'");
             }

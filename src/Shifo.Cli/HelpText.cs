@@ -11,6 +11,11 @@ public static class HelpText
                                              prints each file's OperationOutcome (text, or JSON with --json)
           shifo fhirpath EXPRESSION FILE     evaluate a FHIRPath expression on a resource; prints the result as JSON
           shifo definitions                  load the R4 definitions and print how long it took
+          shifo synth --out DIR [--format ndjson|bundle] [--region UZ-XX] [--patients N] [--seed N] [--progress]
+                                             write a deterministic synthetic population of Uzbekistan: the whole
+                                             country (real size), one region (ISO 3166-2, e.g. UZ-SA) or N patients;
+                                             ndjson: one file per resource type; bundle: directory-NNNNN.json (PUT)
+                                             then one transaction Bundle per patient (patient-NNNNNNN.json)
           shifo --help | --version
 
         exit codes:

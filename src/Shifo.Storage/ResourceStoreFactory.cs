@@ -21,6 +21,6 @@ public static class ResourceStoreFactory
             var other => throw new InvalidOperationException($"Unknown Store:Provider '{other}': use sqlite or postgres."),
         };
         var definitions = FhirDefinitions.R4;
-        return new RelationalResourceStore(dialect, new SearchIndexer(definitions, new FhirPathEngine()), new BasicSearchCompiler(definitions), clock);
+        return new RelationalResourceStore(dialect, new SearchIndexer(definitions, new FhirPathEngine()), new FhirSearchCompiler(definitions, clock), clock);
     }
 }

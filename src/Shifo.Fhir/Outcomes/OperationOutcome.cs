@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Shifo.Fhir.Outcomes;
@@ -10,7 +11,8 @@ public static class OperationOutcome
     public static string ToJson(IEnumerable<Issue> issues, bool indented = false)
     {
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented }))
+        // the same escaping as FhirJsonWriter: messages quote values ('robot'), which should stay readable
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             Write(w, issues);
         return Encoding.UTF8.GetString(buffer.ToArray());
     }

@@ -12,7 +12,7 @@ namespace Shifo.Server.Capability;
 /// the definitions: every R4 resource type, the same interactions for each (the server is JSON-native, so one type is
 /// handled like any other). Built once per base URL.
 /// </summary>
-public sealed class CapabilityStatementBuilder(IResourceStore store)
+public sealed class CapabilityStatementBuilder(IResourceStore store, Microsoft.Extensions.Options.IOptions<Hosting.ServerOptions> options)
 {
     private readonly Dictionary<string, byte[]> _cache = new(StringComparer.Ordinal);
 
@@ -27,8 +27,38 @@ public sealed class CapabilityStatementBuilder(IResourceStore store)
         }
     }
 
+    private readonly SearchCatalog _catalog = new(FhirDefinitions.R4);
+
+    private static void WriteSearchParam(Utf8JsonWriter w, Fhir.Definitions.SearchParameterInfo sp)
+    {
+        w.WriteStartObject();
+        w.WriteString("name", sp.Code);
+        w.WriteString("definition", sp.Url);
+        w.WriteString("type", sp.Type);
+        var modifiers = SearchCatalog.ModifiersFor(sp.Type);
+        w.WriteString("documentation", sp.Code is "_id" or "_lastUpdated"
+            ? "Searched on the resource table."
+            : $"Modifiers: {string.Join(", ", modifiers.Select(m => ":" + m))}." + (sp.Type == "reference" ? " Chainable." : ""));
+        w.WriteEndObject();
+    }
+
+    /// <summary>For each type, the "Source:param" of every reference parameter that may point at it.</summary>
+    private Dictionary<string, List<string>> RevIncludes()
+    {
+        var result = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var source in FhirDefinitions.R4.ResourceTypeNames.Order(StringComparer.Ordinal))
+            foreach (var sp in _catalog.ReferenceParameters(source).OrderBy(s => s.Code, StringComparer.Ordinal))
+                foreach (var target in sp.Target.Count > 0 ? sp.Target : FhirDefinitions.R4.ResourceTypeNames)
+                {
+                    if (!result.TryGetValue(target, out var list)) result[target] = list = [];
+                    list.Add($"{source}:{sp.Code}");
+                }
+        return result;
+    }
+
     private byte[] Write(string baseUrl)
     {
+        var revIncludes = RevIncludes();
         var version = typeof(CapabilityStatementBuilder).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -56,8 +86,15 @@ public sealed class CapabilityStatementBuilder(IResourceStore store)
             w.WriteStartObject();
             w.WriteString("mode", "server");
             w.WriteString("documentation",
-                $"Search is basic for now: {string.Join(" and ", BasicSearchCompiler.Supported)} on every type, with _count and _offset paging. " +
-                "Other defined search parameters answer 501 Not Implemented; unknown ones are ignored with a warning (400 with Prefer: handling=strict).");
+                "Search: every parameter listed per type, with the prefixes eq, ne, gt, lt, ge, le, sa, eb, ap on number, date and quantity; " +
+                "modifiers as documented per parameter; comma = OR, repeated parameter = AND; chains to any depth ([param]:[type].[param]) and _has; " +
+                "_include and _revinclude (with :iterate and *), _sort (several keys, - for descending), _count with next/previous links (keyset paging), " +
+                "_total (none, estimate, accurate), _summary (true, text, data, count, false), _elements; compartment search ([type]/[id]/[type]). " +
+                "Unknown parameters are ignored with a warning in the Bundle's OperationOutcome (400 with Prefer: handling=strict); malformed values are 400. " +
+                "Conditional create with If-None-Exist.");
+            w.WriteStartArray("searchParam");
+            foreach (var sp in _catalog.Supported(null).OrderBy(s => s.Code, StringComparer.Ordinal)) WriteSearchParam(w, sp);
+            w.WriteEndArray();
             w.WriteStartArray("resource");
             foreach (var type in FhirDefinitions.R4.ResourceTypeNames.Order(StringComparer.Ordinal))
             {
@@ -74,22 +111,23 @@ public sealed class CapabilityStatementBuilder(IResourceStore store)
                 w.WriteString("versioning", "versioned");
                 w.WriteBoolean("readHistory", true);
                 w.WriteBoolean("updateCreate", true);
-                w.WriteBoolean("conditionalCreate", false);
+                w.WriteBoolean("conditionalCreate", true);
                 w.WriteString("conditionalRead", "full-support");
-                w.WriteBoolean("conditionalUpdate", false);
-                w.WriteString("conditionalDelete", "not-supported");
+                w.WriteBoolean("conditionalUpdate", true);
+                w.WriteString("conditionalDelete", options.Value.MaxConditionalDeletes > 1 ? "multiple" : "single");
+                var references = _catalog.ReferenceParameters(type).Select(s => $"{type}:{s.Code}").Order(StringComparer.Ordinal).ToList();
+                w.WriteStartArray("searchInclude");
+                if (references.Count > 0) w.WriteStringValue("*");
+                foreach (var include in references) w.WriteStringValue(include);
+                w.WriteEndArray();
+                w.WriteStartArray("searchRevInclude");
+                foreach (var revinclude in revIncludes.GetValueOrDefault(type, [])) w.WriteStringValue(revinclude);
+                w.WriteEndArray();
                 w.WriteStartArray("searchParam");
-                foreach (var sp in FhirDefinitions.R4.SearchParametersFor(type).Where(s => BasicSearchCompiler.Supported.Contains(s.Code)))
-                {
-                    w.WriteStartObject();
-                    w.WriteString("name", sp.Code);
-                    w.WriteString("definition", sp.Url);
-                    w.WriteString("type", sp.Type);
-                    w.WriteEndObject();
-                }
+                foreach (var sp in _catalog.Supported(type).OrderBy(s => s.Code, StringComparer.Ordinal)) WriteSearchParam(w, sp);
                 w.WriteEndArray();
                 w.WriteStartArray("operation");
-                foreach (var (name, definition) in Interactions.Operations)
+                foreach (var (name, definition) in Interactions.Operations.Concat(Interactions.TypeOperations.GetValueOrDefault(type, [])))
                 {
                     w.WriteStartObject();
                     w.WriteString("name", name);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.WebUtilities;
 using Shifo.Server.Http;
 using Shifo.Server.Pipeline;
 using Shifo.Storage.Model;
@@ -30,9 +31,22 @@ public static class ResourceEndpoints
     public static async Task Create(HttpContext context, string type, WritePipeline writes, RequestBody body)
     {
         FhirFormat.Negotiate(context.Request);
-        if (context.Request.Headers.ContainsKey("If-None-Exist"))
-            throw FhirProblem.Of(ProblemKind.NotImplemented, "not-supported", "Conditional create (If-None-Exist) is not implemented yet.");
         var bytes = await body.ReadAsync(context.Request, context.RequestAborted);
+        if (context.Request.Headers.TryGetValue("If-None-Exist", out var condition))
+        {
+            var criteria = SearchEndpoints.Criteria(QueryHelpers.ParseQuery(condition.ToString().TrimStart('?'))
+                .SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string>(q.Key, v ?? ""))));
+            var result = await writes.CreateIfNoneExistAsync(type, bytes, criteria, context.RequestAborted);
+            if (!result.Created)
+            {
+                await FhirResponses.WriteWriteResultAsync(context, result.Resource, StatusCodes.Status200OK,
+                    $"{type}/{result.Resource.Id} already matches If-None-Exist; nothing was created.");
+                return;
+            }
+            context.Response.Headers.Location = FhirResponses.VersionUrl(context.Request, result.Resource);
+            await FhirResponses.WriteWriteResultAsync(context, result.Resource, StatusCodes.Status201Created, $"Created {type}/{result.Resource.Id}.");
+            return;
+        }
         var stored = await writes.CreateAsync(type, bytes, context.RequestAborted);
         context.Response.Headers.Location = FhirResponses.VersionUrl(context.Request, stored);
         await FhirResponses.WriteWriteResultAsync(context, stored, StatusCodes.Status201Created, $"Created {type}/{stored.Id}.");

@@ -3,6 +3,7 @@ using Shifo.Fhir.Outcomes;
 using Shifo.Fhir.Validation;
 using Shifo.Storage;
 using Shifo.Storage.Model;
+using Shifo.Storage.Search;
 
 namespace Shifo.Server.Pipeline;
 
@@ -24,6 +25,37 @@ public sealed class WritePipeline(IResourceStore store, FhirValidator validator)
         catch (ConcurrentWriteException ex)
         {
             throw FhirProblem.Of(ProblemKind.Conflict, "conflict", ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// Conditional create (If-None-Exist): no match → create; one match → that resource, nothing stored
+    /// (Created = false); several → 412. The criteria are searched like any search, strictly (an unknown parameter
+    /// must not silently widen the condition).
+    /// </summary>
+    public async Task<UpdateResult> CreateIfNoneExistAsync(string type, ReadOnlyMemory<byte> body, IReadOnlyList<SearchParameter> criteria, CancellationToken ct)
+    {
+        ResourceIdentity.RequireType(type);
+        var resource = ParseAndValidate(type, body.Span);
+        if (criteria.Count == 0)
+            throw FhirProblem.Of(ProblemKind.Invalid, "required", "If-None-Exist needs search parameters, e.g. identifier=system|value.");
+        var page = await store.SearchAsync(new SearchQuery { ResourceType = type, Parameters = criteria, Count = 2, Total = TotalMode.None, Strict = true }, ct);
+        if (page.Issues.Any(i => i.IsError)) throw new FhirProblem(ProblemKind.Invalid, page.Issues);
+        switch (page.Matches.Count)
+        {
+            case 0:
+                try
+                {
+                    return new UpdateResult(await store.CreateAsync(resource, ct), true);
+                }
+                catch (ConcurrentWriteException ex)
+                {
+                    throw FhirProblem.Of(ProblemKind.Conflict, "conflict", ex.Message);
+                }
+            case 1:
+                return new UpdateResult(page.Matches[0], false);
+            default:
+                throw FhirProblem.Of(ProblemKind.VersionMismatch, "multiple-matches", $"If-None-Exist matches more than one {type}; nothing was created.");
         }
     }
 

@@ -19,7 +19,8 @@ public sealed class IndexTable
     public static readonly IReadOnlyList<string> KeyColumns = ["res_type", "res_id", "version_id", "param", "grp", "comp"];
 
     public static readonly IndexTable String = new("idx_string", "value_norm", "value_exact");
-    public static readonly IndexTable Token = new("idx_token", "system", "code", "text_norm");
+    // type_system/type_code: an Identifier's type coding, for :of-type (schema version 2)
+    public static readonly IndexTable Token = new("idx_token", "system", "code", "text_norm", "type_system", "type_code");
     public static readonly IndexTable Reference = new("idx_reference", "target_type", "target_id", "target_version", "url", "ident_system", "ident_value");
     public static readonly IndexTable Date = new("idx_date", "low", "high");
     public static readonly IndexTable Number = new("idx_number", "value", "low", "high");

@@ -65,7 +65,7 @@ internal sealed class IndexValues(FhirDefinitions definitions, string param, int
     {
         if (item is not ElementNode n)
         {
-            if (Text(item) is { } v) Row(IndexTable.Token, null, v, null);
+            if (Text(item) is { } v) TokenRow(null, v, null);
             return;
         }
         switch (n.TypeName)
@@ -76,21 +76,26 @@ internal sealed class IndexValues(FhirDefinitions definitions, string param, int
             case "CodeableConcept":
                 var text = Val(n, "text");
                 foreach (var coding in n.ChildrenNamed("coding")) Coding(coding, text);
-                if (text is not null) Row(IndexTable.Token, null, null, TextNormalizer.Normalize(text));
+                if (text is not null) TokenRow(null, null, TextNormalizer.Normalize(text));
                 break;
             case "Identifier":
                 var typeText = n.Child("type") is { } type ? Val(type, "text") ?? type.ChildrenNamed("coding").Select(c => Val(c, "display")).FirstOrDefault(d => d is not null) : null;
-                if (Val(n, "value") is { } value || Val(n, "system") is not null)
-                    Row(IndexTable.Token, Val(n, "system"), Val(n, "value"), typeText is null ? null : TextNormalizer.Normalize(typeText));
+                var typeCoding = n.Child("type")?.ChildrenNamed("coding").FirstOrDefault(c => Val(c, "code") is not null);
+                if (Val(n, "value") is not null || Val(n, "system") is not null)
+                    TokenRow(Val(n, "system"), Val(n, "value"), typeText is null ? null : TextNormalizer.Normalize(typeText),
+                        typeCoding is null ? null : Val(typeCoding, "system"), typeCoding is null ? null : Val(typeCoding, "code"));
                 break;
             case "ContactPoint":
-                if (Val(n, "value") is { } cp) Row(IndexTable.Token, null, cp, null);
+                if (Val(n, "value") is { } cp) TokenRow(null, cp, null);
                 break;
             default:
-                if (n.Value is { } code) Row(IndexTable.Token, ImplicitSystem(n), code, null);
+                if (n.Value is { } code) TokenRow(ImplicitSystem(n), code, null);
                 break;
         }
     }
+
+    private void TokenRow(string? system, string? code, string? textNorm, string? typeSystem = null, string? typeCode = null) =>
+        Row(IndexTable.Token, system, code, textNorm, typeSystem, typeCode);
 
     private void Coding(ElementNode coding, string? conceptText)
     {
@@ -98,7 +103,7 @@ internal sealed class IndexValues(FhirDefinitions definitions, string param, int
         var code = Val(coding, "code");
         if (system is null && code is null) return;
         var display = Val(coding, "display") ?? conceptText;
-        Row(IndexTable.Token, system, code, display is null ? null : TextNormalizer.Normalize(display));
+        TokenRow(system, code, display is null ? null : TextNormalizer.Normalize(display));
     }
 
     /// <summary>A bare code (Patient.gender) belongs to the one code system its required binding draws on.</summary>

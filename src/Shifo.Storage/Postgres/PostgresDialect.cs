@@ -61,6 +61,14 @@ public sealed class PostgresDialect(string connectionString) : SqlDialect
                 "param, code, value"),
             .. IndexTableDdl("idx_uri", "uri text NOT NULL", "param, uri"),
         ]),
+        // identifier types for :of-type (existing rows get them on reindex); indexes for :exact and canonical-unit quantities
+        new(2, "search: identifier type columns, exact-string and canonical-quantity indexes",
+        [
+            "ALTER TABLE idx_token ADD COLUMN type_system text NULL",
+            "ALTER TABLE idx_token ADD COLUMN type_code text NULL",
+            "CREATE INDEX idx_string_exact ON idx_string (res_type, param, value_exact)",
+            "CREATE INDEX idx_quantity_norm ON idx_quantity (res_type, param, norm_code, norm_value)",
+        ]),
     ];
 
     private static string[] IndexTableDdl(string table, string valueColumns, string searchKey) =>
@@ -107,6 +115,23 @@ public sealed class PostgresDialect(string connectionString) : SqlDialect
         WHERE NOT r.is_deleted AND (@t = '' OR r.res_type = @t) AND (r.res_type > @after_t OR (r.res_type = @after_t AND r.res_id > @after_i))
         ORDER BY r.res_type, r.res_id LIMIT @n
         """;
+
+    /// <summary>_total=estimate: the planner's row estimate for the count's input, from EXPLAIN, without counting.</summary>
+    public override async Task<long?> EstimateRowsAsync(DbConnection connection, DbCommand select, CancellationToken ct)
+    {
+        await using var explain = connection.CreateCommand();
+        explain.CommandText = "EXPLAIN (FORMAT JSON) " + select.CommandText.Replace("SELECT COUNT(*)", "SELECT 1", StringComparison.Ordinal);
+        foreach (DbParameter p in select.Parameters)
+        {
+            var copy = explain.CreateParameter();
+            copy.ParameterName = p.ParameterName;
+            copy.Value = p.Value;
+            explain.Parameters.Add(copy);
+        }
+        if (await explain.ExecuteScalarAsync(ct) is not string plan) return null;
+        using var doc = System.Text.Json.JsonDocument.Parse(plan);
+        return (long)doc.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble();
+    }
 
     public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 }

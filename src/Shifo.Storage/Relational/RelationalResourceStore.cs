@@ -4,6 +4,7 @@ using Shifo.Fhir.Serialization;
 using Shifo.Storage.Indexing;
 using Shifo.Storage.Model;
 using Shifo.Storage.Search;
+using Shifo.Storage.Search.Paging;
 
 namespace Shifo.Storage.Relational;
 
@@ -61,6 +62,15 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
     {
         await using var connection = await dialect.OpenAsync(ct);
         await using var tx = await dialect.BeginWriteAsync(connection, ct);
+        var result = await WriteInAsync(connection, tx, type, id, resource, expected, mustBeNew, ct);
+        await tx.CommitAsync(ct);
+        return result;
+    }
+
+    /// <summary>The write itself, inside a transaction the caller commits (one request, or a whole transaction Bundle).</summary>
+    private async Task<(StoredResource? Stored, bool Created)> WriteInAsync(DbConnection connection, DbTransaction tx,
+        string type, string id, ElementNode? resource, long? expected, bool mustBeNew, CancellationToken ct)
+    {
         try
         {
             (long Version, long Updated, bool Deleted)? current = null;
@@ -99,8 +109,6 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
                 await Execute(connection, tx, dialect.SupersedeVersion, ct, ("@t", type), ("@i", id), ("@v", current.Value.Version), ("@u", now));
             await Execute(connection, tx, dialect.UpsertCurrent, ct, ("@t", type), ("@i", id), ("@v", version), ("@u", now), ("@d", resource is null));
             await ReplaceIndexRowsAsync(connection, tx, type, id, version, rows, deleteOld: current is not null, ct);
-
-            await tx.CommitAsync(ct);
             return (new StoredResource(type, id, version, lastUpdated, change, json), created);
         }
         catch (Exception ex) when (dialect.IsUniqueViolation(ex))
@@ -200,30 +208,98 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
 
     public async Task<SearchPage> SearchAsync(SearchQuery query, CancellationToken ct = default)
     {
-        var compiled = searchCompiler.Compile(query, dialect);
-        if (compiled.Issues.Any(i => i.IsError) || compiled.NotImplemented.Count > 0)
-            return new SearchPage([], null, false, compiled.Issues, compiled.NotImplemented);
-
         await using var connection = await dialect.OpenAsync(ct);
+        return await SearchOnAsync(connection, query, ct);
+    }
+
+    /// <summary>A search on an open connection (a write scope's, so that it sees the scope's own writes).</summary>
+    private async Task<SearchPage> SearchOnAsync(DbConnection connection, SearchQuery query, CancellationToken ct)
+    {
+        var compiled = searchCompiler.Compile(query, dialect);
+        if (compiled.Issues.Any(i => i.IsError)) return SearchPage.Refused(compiled.Issues);
+
         var matches = new List<StoredResource>();
-        var hasMore = false;
-        await using (var page = Command(connection, null, compiled.PageSql, compiled.Parameters))
-        await using (var reader = await page.ExecuteReaderAsync(ct))
+        var anchors = new List<object[]>();
+        var more = false;
+        if (compiled.PageSql is not null)
         {
+            await using var page = Command(connection, null, compiled.PageSql, compiled.Parameters);
+            await using var reader = await page.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                if (matches.Count == query.Count) { hasMore = true; break; }
+                if (matches.Count == query.Count) { more = true; break; }
                 matches.Add(Materialize(reader, 0));
+                var keys = new object[compiled.Keys.Count];
+                for (var k = 0; k < keys.Length; k++) keys[k] = reader.GetValue(6 + k);
+                anchors.Add(keys);
             }
         }
-        long? total = null;
-        if (compiled.CountSql is not null)
+        if (compiled.Backward)
         {
-            await using var count = Command(connection, null, compiled.CountSql, compiled.Parameters);
-            total = Convert.ToInt64(await count.ExecuteScalarAsync(ct));
+            matches.Reverse();
+            anchors.Reverse();
         }
-        return new SearchPage(matches, total, hasMore, compiled.Issues, []);
+        // forward: more rows after this page means a next page; backward: more rows before it means a previous one
+        var hasNext = compiled.Backward || more;
+        var hasPrevious = compiled.Backward ? more : compiled.HasCursor;
+        string? next = null, previous = null;
+        if (matches.Count > 0)
+        {
+            if (hasNext) next = new SearchCursor(compiled.Snapshot, false, anchors[^1]).Encode();
+            if (hasPrevious) previous = new SearchCursor(compiled.Snapshot, true, anchors[0]).Encode();
+        }
+
+        long? total = null;
+        var free = !compiled.HasCursor && compiled.PageSql is not null && !more;
+        switch (compiled.Total)
+        {
+            case TotalMode.Default when free:
+            case TotalMode.Accurate when free:
+            case TotalMode.Estimate when free:
+                total = matches.Count;
+                break;
+            case TotalMode.Default when !compiled.HasCursor:
+            case TotalMode.Accurate:
+                total = await CountAsync(connection, compiled, ct);
+                break;
+            case TotalMode.Estimate:
+                await using (var count = Command(connection, null, compiled.CountSql, compiled.Parameters))
+                    total = await dialect.EstimateRowsAsync(connection, count, ct) ?? await CountAsync(connection, compiled, ct);
+                break;
+        }
+
+        var included = compiled.Includes.Count == 0 || matches.Count == 0
+            ? []
+            : await new IncludeLoader(connection).LoadAsync(matches, compiled.Includes, ct);
+        return new SearchPage(matches, included, total, next, previous, compiled.Issues, compiled.Understood);
     }
+
+    private static async Task<long> CountAsync(DbConnection connection, CompiledSearch compiled, CancellationToken ct)
+    {
+        await using var count = Command(connection, null, compiled.CountSql, compiled.Parameters);
+        return Convert.ToInt64(await count.ExecuteScalarAsync(ct));
+    }
+
+    /// <summary>Current, not deleted resources by type and ids (for _include and _revinclude).</summary>
+    internal static async Task<List<StoredResource>> ReadManyAsync(DbConnection connection, string type, IReadOnlyCollection<string> ids, CancellationToken ct)
+    {
+        var result = new List<StoredResource>();
+        foreach (var chunk in ids.Chunk(500))
+        {
+            var p = new SqlParameters();
+            var sql = $"""
+                SELECT v.res_type, v.res_id, v.version_id, v.last_updated, v.change, v.json
+                FROM resource r JOIN resource_version v ON v.res_type = r.res_type AND v.res_id = r.res_id AND v.version_id = r.version_id
+                WHERE r.res_type = {p.Add(type)} AND r.is_deleted = {p.Add(false)} AND r.res_id IN ({string.Join(", ", chunk.Select(p.Add))})
+                """;
+            await using var cmd = Command(connection, null, sql, p);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) result.Add(Materialize(reader, 0));
+        }
+        return result;
+    }
+
+    internal static DbCommand CommandFor(DbConnection connection, string sql, SqlParameters parameters) => Command(connection, null, sql, parameters);
 
     public async Task<long> ReindexAsync(string? resourceType = null, CancellationToken ct = default)
     {
@@ -269,7 +345,8 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
     private static DbCommand Command(DbConnection connection, DbTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
     {
         var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
+        // a read on a write scope's connection joins the scope's transaction (SQLite requires it to be named)
+        cmd.Transaction = tx ?? ScopeTransactions.Of(connection);
         cmd.CommandText = sql;
         foreach (var (name, value) in parameters) AddParameter(cmd, name, value);
         return cmd;
@@ -278,7 +355,8 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
     private static DbCommand Command(DbConnection connection, DbTransaction? tx, string sql, SqlParameters parameters)
     {
         var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
+        // a read on a write scope's connection joins the scope's transaction (SQLite requires it to be named)
+        cmd.Transaction = tx ?? ScopeTransactions.Of(connection);
         cmd.CommandText = sql;
         // a statement may use a subset of the collected values (a count query leaves out the paging ones)
         var used = Placeholder().Matches(sql).Select(m => m.Value).ToHashSet(StringComparer.Ordinal);

@@ -62,5 +62,23 @@ public abstract class SqlDialect : IAsyncDisposable
     /// <summary>@t (may be null for all types), @after_t, @after_i, @n → a batch of current resources for reindexing, in key order.</summary>
     public abstract string ReindexBatch { get; }
 
+    // ---- search ----
+
+    /// <summary>
+    /// A condition that <paramref name="column"/> starts with <paramref name="prefix"/>, written so that the
+    /// dialect's index on the column serves it. Default: LIKE with % and _ escaped (PostgreSQL's text_pattern_ops index).
+    /// </summary>
+    public virtual string StartsWith(string column, string prefix, Search.SqlParameters p) =>
+        $"{column} LIKE {p.Add(EscapeLike(prefix) + "%")} ESCAPE '\\'";
+
+    /// <summary>A condition that <paramref name="column"/> contains <paramref name="text"/> anywhere (a scan of the parameter's rows).</summary>
+    public string Contains(string column, string text, Search.SqlParameters p) =>
+        $"{column} LIKE {p.Add("%" + EscapeLike(text) + "%")} ESCAPE '\\'";
+
+    public static string EscapeLike(string s) => s.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+
+    /// <summary>An estimated row count of a SELECT, or null when the dialect has no cheaper way than counting.</summary>
+    public virtual Task<long?> EstimateRowsAsync(DbConnection connection, DbCommand select, CancellationToken ct) => Task.FromResult<long?>(null);
+
     public abstract ValueTask DisposeAsync();
 }

@@ -1,19 +1,28 @@
 using Shifo.Fhir.Outcomes;
 using Shifo.Storage.Relational;
+using Shifo.Storage.Search.Includes;
+using Shifo.Storage.Search.Paging;
 
 namespace Shifo.Storage.Search;
 
 /// <summary>
-/// A search turned into SQL for one dialect. PageSql selects (res_type, res_id, version_id, last_updated, change, json)
-/// of the page's matches in order; CountSql, when set, selects the total. Both use the same parameters.
-/// Issues and NotImplemented are reported to the client; when Issues holds an error, nothing is run.
+/// A search turned into SQL for one dialect. PageSql (null for _count=0) selects (res_type, res_id, version_id,
+/// last_updated, change, json) of the page's matches in page order followed by the values of Keys, LIMIT Count + 1;
+/// a Backward page comes in reverse order. CountSql counts all matches. Both use Parameters.
+/// When Issues holds an error, nothing is run.
 /// </summary>
 public sealed record CompiledSearch(
-    string PageSql,
-    string? CountSql,
+    string? PageSql,
+    string CountSql,
     SqlParameters Parameters,
+    IReadOnlyList<SortKey> Keys,
+    long Snapshot,
+    bool HasCursor,
+    bool Backward,
+    TotalMode Total,
+    IReadOnlyList<IncludeSpec> Includes,
     IReadOnlyList<Issue> Issues,
-    IReadOnlyList<string> NotImplemented);
+    IReadOnlyList<SearchParameter> Understood);
 
 /// <summary>Compiles FHIR search requests to SQL; the store runs what it produces.</summary>
 public interface ISearchCompiler

@@ -92,6 +92,14 @@ public sealed class SqliteDialect : SqlDialect
                 "param, code, value"),
             .. IndexTableDdl("idx_uri", "uri TEXT NOT NULL", "param, uri"),
         ]),
+        // identifier types for :of-type (existing rows get them on reindex); indexes for :exact and canonical-unit quantities
+        new(2, "search: identifier type columns, exact-string and canonical-quantity indexes",
+        [
+            "ALTER TABLE idx_token ADD COLUMN type_system TEXT NULL",
+            "ALTER TABLE idx_token ADD COLUMN type_code TEXT NULL",
+            "CREATE INDEX idx_string_exact ON idx_string (res_type, param, value_exact)",
+            "CREATE INDEX idx_quantity_norm ON idx_quantity (res_type, param, norm_code, norm_value)",
+        ]),
     ];
 
     private static string[] IndexTableDdl(string table, string valueColumns, string searchKey) =>
@@ -138,6 +146,13 @@ public sealed class SqliteDialect : SqlDialect
         WHERE r.is_deleted = 0 AND (@t = '' OR r.res_type = @t) AND (r.res_type > @after_t OR (r.res_type = @after_t AND r.res_id > @after_i))
         ORDER BY r.res_type, r.res_id LIMIT @n
         """;
+
+    /// <summary>
+    /// SQLite's LIKE ignores case and so cannot use a BINARY index; a range on the (already normalized) text can:
+    /// every string starting with the prefix sorts between it and the prefix followed by the largest code point.
+    /// </summary>
+    public override string StartsWith(string column, string prefix, Search.SqlParameters p) =>
+        prefix.Length == 0 ? $"{column} IS NOT NULL" : $"({column} >= {p.Add(prefix)} AND {column} < {p.Add(prefix + "\U0010FFFF")})";
 
     public override ValueTask DisposeAsync()
     {

@@ -55,6 +55,10 @@ public class FhirPathCommandTests
     public void A_syntax_error_is_bad_input() => CliRun.Of("fhirpath", "Patient.name.where(", Patient).AssertBadInput("bad expression");
 
     [Fact]
+    public void A_type_error_at_evaluation_is_bad_input() =>
+        CliRun.Of("fhirpath", "Patient.name.given + 1", Patient).AssertBadInput("cannot evaluate the expression");
+
+    [Fact]
     public void Missing_arguments_are_bad_input() => CliRun.Of("fhirpath", "Patient.name").AssertBadInput("expected EXPRESSION and FILE");
 
     [Fact]

@@ -40,6 +40,7 @@ public class ValidateCommandTests
         Assert.Equal("OperationOutcome", outcome.RootElement.GetProperty("resourceType").GetString());
         Assert.Contains(outcome.RootElement.GetProperty("issue").EnumerateArray(),
             i => i.GetProperty("severity").GetString() == "error");
+        Assert.Contains("'robot'", run.Stdout);
     }
 
     [Fact]
@@ -57,6 +58,13 @@ public class ValidateCommandTests
 
     [Fact]
     public void A_missing_file_is_bad_input() => CliRun.Of("validate", "/no/such/file.json").AssertBadInput("/no/such/file.json: no such file");
+
+    [Fact]
+    public void A_directory_is_bad_input()
+    {
+        var dir = Path.GetTempPath().TrimEnd('/');
+        CliRun.Of("validate", dir).AssertBadInput($"{dir}: is a directory");
+    }
 
     [Fact]
     public void No_file_is_bad_input() => CliRun.Of("validate", "--json").AssertBadInput("no FILE given");

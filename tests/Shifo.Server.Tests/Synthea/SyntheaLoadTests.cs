@@ -11,47 +11,13 @@ namespace Shifo.Server.Tests.Synthea;
 /// Loads every Synthea entry with a plain create (POST), rewriting urn:uuid references to the ids the server
 /// assigned, then checks reads, counts and index rows against what the files themselves say.
 /// </summary>
-public abstract class SyntheaLoadTests(ServerFixture server)
+public abstract partial class SyntheaLoadTests(ServerFixture server)
 {
     [Fact]
     public async Task Every_entry_loads_reads_back_and_is_counted_and_indexed()
     {
         var client = server.Client;
-        var bundles = SyntheaFiles.Bundles();
-        var assigned = new Dictionary<string, string>(StringComparer.Ordinal); // fullUrl → Type/id
-        var expected = new List<(string Reference, JsonObject Resource)>();
-
-        foreach (var (name, entries) in bundles)
-        {
-            var byUrl = entries.ToDictionary(e => (string)e!["fullUrl"]!, e => e!["resource"]!.AsObject());
-            // an entry is posted after the entries it references (a depth-first order over urn:uuid references)
-            var done = new HashSet<string>();
-            async Task Post(string fullUrl)
-            {
-                if (!done.Add(fullUrl)) return;
-                var resource = byUrl[fullUrl];
-                foreach (var reference in SyntheaFiles.UrnReferences(resource).Select(r => r.GetValue<string>()).ToList())
-                    if (byUrl.ContainsKey(reference) && reference != fullUrl) await Post(reference);
-                var copy = resource.DeepClone().AsObject();
-                copy.Remove("id");
-                foreach (var reference in SyntheaFiles.UrnReferences(copy).ToList())
-                {
-                    var target = reference.GetValue<string>();
-                    Assert.True(assigned.TryGetValue(target, out var local), $"{name}: {target} is referenced before it was loaded");
-                    reference.ReplaceWith(JsonValue.Create(local));
-                }
-                var type = (string)copy["resourceType"]!;
-                var (response, body) = await client.SendAsync(HttpMethod.Post, $"fhir/{type}", copy.ToJsonString(),
-                    r => r.Headers.TryAddWithoutValidation("Prefer", "return=minimal"));
-                Assert.True(response.StatusCode == HttpStatusCode.Created,
-                    $"{name}: {type} was refused with {(int)response.StatusCode}: {body?.ToJsonString()}");
-                var location = response.Headers.Location!.ToString();
-                var id = location.Split("/_history/")[0].Split('/')[^1];
-                assigned[fullUrl] = $"{type}/{id}";
-                expected.Add(($"{type}/{id}", copy));
-            }
-            foreach (var fullUrl in byUrl.Keys) await Post(fullUrl);
-        }
+        var (bundles, _, expected) = await SyntheaLoader.LoadAsync(server);
 
         // counts, computed from the files
         var perType = bundles.SelectMany(b => b.Entries).GroupBy(e => (string)e!["resource"]!["resourceType"]!).ToDictionary(g => g.Key, g => g.Count());

@@ -1,0 +1,132 @@
+using Shifo.Fhir.Definitions;
+using Shifo.Fhir.Outcomes;
+using Shifo.Storage.Relational;
+using Shifo.Storage.Search.Includes;
+using Shifo.Storage.Search.Paging;
+using Shifo.Storage.Search.Parsing;
+using Shifo.Storage.Search.Sql;
+
+namespace Shifo.Storage.Search;
+
+/// <summary>
+/// The search compiler: every parameter of the official definitions the indexer fills, with their modifiers,
+/// prefixes, chains and _has, plus _sort, _include/_revinclude, _total and keyset paging. Repeated parameters are
+/// ANDed, comma-separated values ORed. Every value is a SQL parameter. Unknown parameters become warnings (errors
+/// under strict handling); malformed values errors.
+/// </summary>
+public sealed class FhirSearchCompiler(FhirDefinitions definitions, TimeProvider? clock = null) : ISearchCompiler
+{
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    /// <summary>The most SQL parameter values one search may use, well under both databases' limits.</summary>
+    private const int MaxValues = 10000;
+
+    public SearchCatalog Catalog { get; } = new(definitions);
+
+    public CompiledSearch Compile(SearchQuery query, SqlDialect dialect)
+    {
+        var c = new SqlContext(dialect, definitions);
+        var criteria = new CriterionCompiler(c, Catalog, _clock);
+        var type = query.ResourceType;
+        var issues = new List<Issue>();
+        var understood = new List<SearchParameter>();
+        var where = new List<string> { $"r.is_deleted = {c.Add(false)}" };
+        if (type is not null) where.Add($"r.res_type = {c.Add(type)}");
+        string? sort = null;
+        var total = TotalMode.Default;
+        var includes = new List<IncludeSpec>();
+
+        void Fail(SearchParameter sp, string code, string message) => issues.Add(Issue.Error(code, null, $"{sp.Key}: {message}"));
+
+        if (query.Compartment is { } compartment)
+        {
+            try
+            {
+                if (type is null) throw new SearchException("A compartment search needs a resource type.");
+                where.Add(criteria.Compartment(type, "r", compartment.Type, compartment.Id));
+            }
+            catch (SearchException ex) { issues.Add(Issue.Error(ex.Code, null, ex.Message)); }
+        }
+
+        foreach (var sp in query.Parameters)
+        {
+            try
+            {
+                switch (sp.Name)
+                {
+                    case "_sort":
+                        if (sp.Modifier is not null) throw new SearchException("_sort takes no modifier.");
+                        sort = sp.Value;
+                        break;
+                    case "_total":
+                        total = sp.Value switch
+                        {
+                            "none" => TotalMode.None,
+                            "estimate" => TotalMode.Estimate,
+                            "accurate" => TotalMode.Accurate,
+                            _ => throw new SearchException("_total takes none, estimate or accurate."),
+                        };
+                        break;
+                    case "_include" or "_revinclude":
+                        foreach (var v in sp.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                            includes.Add(IncludeSpec.Parse(Catalog, sp.Name, sp.Modifier, v, type));
+                        break;
+                    default:
+                        where.Add(criteria.Compile(type, "r", sp.Key, sp.Value));
+                        break;
+                }
+                // both databases cap the values of one statement (SQLite at 32766)
+                if (c.P.Values.Count > MaxValues) throw new SearchException($"The search has more than {MaxValues} values.", "too-costly");
+                understood.Add(sp);
+            }
+            catch (SearchException ex) { Fail(sp, ex.Code, ex.Message); }
+            catch (UnknownParameterException ex)
+            {
+                if (query.Strict) Fail(sp, "not-supported", ex.Message);
+                else issues.Add(Issue.Warning("not-supported", null, ex.Message + " It was ignored."));
+            }
+        }
+        if (query.Total is { } forced) total = forced;
+
+        List<string> columns = [];
+        List<SortKey> keys = [];
+        try
+        {
+            (columns, keys) = SortKeys.Build(c, Catalog, type, sort);
+        }
+        catch (SearchException ex) { issues.Add(Issue.Error(ex.Code, null, ex.Message)); }
+
+        SearchCursor? cursor = null;
+        if (query.Cursor is { } token)
+        {
+            try { cursor = SearchCursor.Decode(token, keys); }
+            catch (SearchException ex) { issues.Add(Issue.Error(ex.Code, null, ex.Message)); }
+        }
+        var snapshot = cursor?.Snapshot ?? _clock.GetUtcNow().ToUnixTimeMilliseconds();
+        if (cursor is not null)
+        {
+            // what existed when the first page was made: written by then, or created by then and updated since
+            where.Add($"(r.last_updated <= {c.Add(snapshot)} OR r.res_id IN (SELECT sv.res_id FROM resource_version sv WHERE sv.res_type = r.res_type AND sv.res_id = r.res_id AND sv.version_id = 1 AND sv.last_updated <= {c.Add(snapshot)}))");
+        }
+        var filter = string.Join(" AND ", where);
+        var countSql = $"SELECT COUNT(*) FROM resource r WHERE {filter}";
+        if (issues.Any(i => i.IsError))
+            return new CompiledSearch(null, countSql, c.P, keys, snapshot, cursor is not null, false, total, includes, issues, understood);
+
+        string? pageSql = null;
+        var backward = cursor?.Backward ?? false;
+        if (query.Count > 0)
+        {
+            var inner = $"SELECT r.res_type AS rt, r.res_id AS ri, r.version_id AS rv, r.last_updated AS lu{string.Concat(columns.Select(col => ", " + col))} FROM resource r WHERE {filter}";
+            var keyset = cursor is null ? "" : "WHERE " + SortKeys.After(c, keys, cursor.Anchor, backward);
+            pageSql = $"""
+                SELECT v.res_type, v.res_id, v.version_id, v.last_updated, v.change, v.json{string.Concat(keys.Select(k => ", " + k.Expression))}
+                FROM ({inner}) m JOIN resource_version v ON v.res_type = m.rt AND v.res_id = m.ri AND v.version_id = m.rv
+                {keyset}
+                ORDER BY {SortKeys.OrderBy(keys, backward)}
+                LIMIT {c.Add(query.Count + 1)}
+                """;
+        }
+        return new CompiledSearch(pageSql, countSql, c.P, keys, snapshot, cursor is not null, backward, total, includes, issues, understood);
+    }
+}

@@ -1,0 +1,200 @@
+using Shifo.Fhir.Definitions;
+using Shifo.Storage.Indexing;
+using Shifo.Storage.Search.Parsing;
+
+namespace Shifo.Storage.Search.Sql;
+
+/// <summary>
+/// Turns one search parameter (name with modifiers and chain, value with commas) into a SQL condition on a row of
+/// the resource table. Index tables are reached by uncorrelated IN subqueries keyed by (res_type, param, value), so
+/// that the database starts from the index rather than scanning resources; chains and _has nest the same way.
+/// </summary>
+internal sealed class CriterionCompiler(SqlContext c, SearchCatalog catalog, TimeProvider clock)
+{
+    private const int MaxDepth = 6;
+
+    /// <summary>The condition that resource row <paramref name="r"/> (of <paramref name="type"/>, or any type when null) matches key=value.</summary>
+    public string Compile(string? type, string r, string key, string value, int depth = 0)
+    {
+        if (depth > MaxDepth) throw new SearchException($"Chains and _has nest at most {MaxDepth} deep.", "too-costly");
+        if (key.StartsWith("_has:", StringComparison.Ordinal)) return Has(type, r, key, value, depth);
+
+        var dot = key.IndexOf('.');
+        var head = dot < 0 ? key : key[..dot];
+        var colon = head.IndexOf(':');
+        var code = colon < 0 ? head : head[..colon];
+        var modifier = colon < 0 ? null : head[(colon + 1)..];
+        var sp = catalog.Find(type, code) ?? throw new UnknownParameterException(code);
+        if (!catalog.IsSupported(sp)) throw new UnknownParameterException(code, defined: true);
+        if (dot >= 0) return Chain(type, r, sp, modifier, key[(dot + 1)..], value, depth);
+
+        var values = TokenValue.SplitUnescaped(value, ',');
+        if (modifier == "missing")
+        {
+            if (value is not ("true" or "false")) throw new SearchException(":missing takes true or false.");
+            return Missing(type, r, sp, value == "true");
+        }
+        if (sp.Code == "_id") return Ids(r, modifier, values);
+        if (sp.Code == "_lastUpdated")
+        {
+            if (modifier is not null) throw new SearchException($"The modifier :{modifier} does not apply to _lastUpdated.");
+            return "(" + string.Join(" OR ", values.Select(v => DateSql.Row(c, $"{r}.last_updated", $"{r}.last_updated", v, clock))) + ")";
+        }
+        if (sp.Type == "composite")
+        {
+            if (modifier is not null) throw new SearchException($"The modifier :{modifier} does not apply to composite parameters.");
+            return "(" + string.Join(" OR ", values.Select(v => Composite(type, r, sp, v))) + ")";
+        }
+
+        var table = IndexTable.ForParameterType(sp.Type)!;
+        var negate = modifier is "not" or "not-in";
+        if (negate && sp.Type != "token") throw new SearchException($"The modifier :{modifier} does not apply to {sp.Type} parameters.");
+        return InIndex(type, r, table, sp.Code, a => "(" + string.Join(" OR ", values.Select(v => "(" + Row(a, sp, modifier, v) + ")")) + ")", negate);
+    }
+
+    /// <summary>The condition on one index row <paramref name="a"/> for one value.</summary>
+    private string Row(string a, SearchParameterInfo sp, string? modifier, string value) => sp.Type switch
+    {
+        "string" => StringSql.Row(c, a, modifier, value),
+        "token" => TokenSql.Row(c, a, modifier, value),
+        "reference" => ReferenceSql.Row(c, a, modifier, value, sp.Target),
+        "uri" => UriSql.Row(c, a, modifier, value),
+        _ when modifier is not null => throw new SearchException($"The modifier :{modifier} does not apply to {sp.Type} parameters."),
+        "date" => DateSql.Row(c, $"{a}.low", $"{a}.high", value, clock),
+        "number" => NumberSql.NumberRow(c, a, value),
+        "quantity" => NumberSql.QuantityRow(c, a, value),
+        _ => throw new SearchException($"{sp.Code} ({sp.Type}) cannot be searched.", "not-supported"),
+    };
+
+    /// <summary>r has (or, negated, has no) index row of the parameter satisfying <paramref name="row"/>.</summary>
+    private string InIndex(string? type, string r, IndexTable table, string param, Func<string, string>? row, bool negate)
+    {
+        var a = c.NewAlias("i");
+        var filter = $"{a}.param = {c.Add(param)}" + (row is null ? "" : " AND " + row(a));
+        if (type is not null)
+            return $"{r}.res_id {(negate ? "NOT IN" : "IN")} (SELECT {a}.res_id FROM {table.Name} {a} WHERE {a}.res_type = {c.Add(type)} AND {filter})";
+        return $"{(negate ? "NOT " : "")}EXISTS (SELECT 1 FROM {table.Name} {a} WHERE {a}.res_type = {r}.res_type AND {a}.res_id = {r}.res_id AND {filter})";
+    }
+
+    private string Missing(string? type, string r, SearchParameterInfo sp, bool missing)
+    {
+        if (sp.Code is "_id" or "_lastUpdated") return missing ? "1 = 0" : "1 = 1";
+        var table = sp.Type == "composite" ? IndexTable.ForParameterType(catalog.ByUrl(sp.Components[0].Definition)!.Type)! : IndexTable.ForParameterType(sp.Type)!;
+        return InIndex(type, r, table, sp.Code, null, negate: missing);
+    }
+
+    private string Ids(string r, string? modifier, List<string> values)
+    {
+        if (modifier is not (null or "not")) throw new SearchException($"The modifier :{modifier} does not apply to _id.");
+        var ids = values.Select(TokenValue.Unescape).Where(v => v.Length > 0).ToList();
+        if (ids.Count == 0) return modifier is null ? "1 = 0" : "1 = 1";
+        return $"{r}.res_id {(modifier is null ? "IN" : "NOT IN")} ({string.Join(", ", ids.Select(c.Add))})";
+    }
+
+    private string Composite(string? type, string r, SearchParameterInfo sp, string value)
+    {
+        var parts = TokenValue.SplitUnescaped(value, '$');
+        if (parts.Count != sp.Components.Count)
+            throw new SearchException($"{sp.Code} takes {sp.Components.Count} values joined by '$'.");
+        var from = new List<string>();
+        var where = new List<string>();
+        string? first = null;
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var component = catalog.ByUrl(sp.Components[i].Definition)!;
+            var table = IndexTable.ForParameterType(component.Type)!;
+            var a = c.NewAlias("k");
+            if (first is null)
+            {
+                first = a;
+                from.Add($"{table.Name} {a}");
+                where.Add($"{a}.param = {c.Add(sp.Code)}");
+                if (type is not null) where.Add($"{a}.res_type = {c.Add(type)}");
+            }
+            else
+                from.Add($"JOIN {table.Name} {a} ON {a}.res_type = {first}.res_type AND {a}.res_id = {first}.res_id AND {a}.param = {first}.param AND {a}.grp = {first}.grp");
+            where.Add($"{a}.comp = {c.Add(i)}");
+            where.Add("(" + Row(a, component, null, parts[i]) + ")");
+        }
+        var sql = $"SELECT {first}.res_id FROM {string.Join(" ", from)} WHERE {string.Join(" AND ", where)}";
+        return type is not null ? $"{r}.res_id IN ({sql})" : $"EXISTS ({sql} AND {first}.res_type = {r}.res_type AND {first}.res_id = {r}.res_id)";
+    }
+
+    /// <summary>subject:Patient.name=x: r refers, through the reference parameter, to a resource matching the rest of the chain.</summary>
+    private string Chain(string? type, string r, SearchParameterInfo sp, string? typeModifier, string rest, string value, int depth)
+    {
+        if (sp.Type != "reference") throw new SearchException($"{sp.Code} is a {sp.Type} parameter; only reference parameters can be chained.");
+        IReadOnlyList<string> candidates;
+        if (typeModifier is not null)
+        {
+            if (!c.Definitions.IsResourceType(typeModifier)) throw new SearchException($"In a chain, :{typeModifier} must be a resource type.");
+            if (sp.Target.Count > 0 && !sp.Target.Contains(typeModifier)) throw new SearchException($"{sp.Code} does not refer to {typeModifier}.");
+            candidates = [typeModifier];
+        }
+        else candidates = sp.Target;
+        var nextCode = rest.Split('.', ':')[0];
+        var usable = nextCode == "_has" ? candidates.ToList() : candidates.Where(t => catalog.Find(t, nextCode) is { } n && catalog.IsSupported(n)).ToList();
+        if (usable.Count == 0)
+            throw new SearchException($"None of the types {sp.Code} refers to ({string.Join(", ", candidates)}) has a search parameter {nextCode}; name the type as {sp.Code}:[type].{nextCode}.");
+        // the same name meaning different kinds of value in different targets makes the value ambiguous
+        if (nextCode != "_has" && usable.Select(t => catalog.Find(t, nextCode)!.Type).Distinct().Count() > 1)
+            throw new SearchException($"{sp.Code}.{nextCode} is ambiguous: {nextCode} has different types in {string.Join(", ", usable)}; name the type as {sp.Code}:[type].{nextCode}.");
+
+        var alternatives = usable.Select(t2 =>
+        {
+            var x = c.NewAlias("x");
+            var inner = Compile(t2, x, rest, value, depth + 1);
+            return (Type: t2, Inner: $"SELECT {x}.res_id FROM resource {x} WHERE {x}.res_type = {c.Add(t2)} AND {x}.is_deleted = {c.Add(false)} AND {inner}");
+        }).ToList();
+        return InIndex(type, r, IndexTable.Reference, sp.Code,
+            a => "(" + string.Join(" OR ", alternatives.Select(alt => $"({a}.target_type = {c.Add(alt.Type)} AND {a}.target_id IN ({alt.Inner}))")) + ")", negate: false);
+    }
+
+    /// <summary>_has:Observation:patient:code=x: some Observation whose patient is r matches code=x (the rest may nest another _has).</summary>
+    private string Has(string? type, string r, string key, string value, int depth)
+    {
+        var parts = key.Split(':', 4);
+        if (parts.Length < 4 || parts[3].Length == 0)
+            throw new SearchException("_has takes the form _has:[type]:[reference parameter]:[parameter]=[value].");
+        var (source, param, rest) = (parts[1], parts[2], parts[3]);
+        if (!c.Definitions.IsResourceType(source)) throw new SearchException($"_has: {source} is not a resource type.");
+        var sp = catalog.Find(source, param);
+        if (sp is null || sp.Type != "reference") throw new SearchException($"_has: {param} is not a reference parameter of {source}.");
+        if (type is not null && sp.Target.Count > 0 && !sp.Target.Contains(type)) throw new SearchException($"_has: {source}.{param} never refers to {type}.");
+
+        var x = c.NewAlias("x");
+        var a = c.NewAlias("h");
+        var inner = Compile(source, x, rest, value, depth + 1);
+        var sources = $"SELECT {x}.res_id FROM resource {x} WHERE {x}.res_type = {c.Add(source)} AND {x}.is_deleted = {c.Add(false)} AND {inner}";
+        var refs = $"FROM idx_reference {a} WHERE {a}.res_type = {c.Add(source)} AND {a}.param = {c.Add(param)} AND {a}.res_id IN ({sources})";
+        return type is not null
+            ? $"{r}.res_id IN (SELECT {a}.target_id {refs} AND {a}.target_type = {c.Add(type)})"
+            : $"EXISTS (SELECT 1 {refs} AND {a}.target_type = {r}.res_type AND {a}.target_id = {r}.res_id)";
+    }
+
+    /// <summary>Patient/123/Observation: r is linked to the compartment's owner by one of the compartment's parameters.</summary>
+    public string Compartment(string type, string r, string compartmentType, string id)
+    {
+        var compartment = c.Definitions.Compartments.FirstOrDefault(x => x.Code == compartmentType)
+            ?? throw new SearchException($"There is no {compartmentType} compartment.", "not-found");
+        if (!compartment.ParamsByResourceType.TryGetValue(type, out var parameters) || parameters.Count == 0)
+            throw new SearchException($"{type} is not part of the {compartmentType} compartment.", "not-found");
+        var conditions = new List<string>();
+        if (parameters.Contains("{def}")) conditions.Add($"{r}.res_id = {c.Add(id)}");
+        var links = parameters.Where(p => p != "{def}").ToList();
+        if (links.Count > 0)
+        {
+            var a = c.NewAlias("i");
+            conditions.Add($"{r}.res_id IN (SELECT {a}.res_id FROM idx_reference {a} WHERE {a}.res_type = {c.Add(type)} AND {a}.param IN ({string.Join(", ", links.Select(c.Add))}) AND {a}.target_type = {c.Add(compartmentType)} AND {a}.target_id = {c.Add(id)})");
+        }
+        return "(" + string.Join(" OR ", conditions) + ")";
+    }
+}
+
+/// <summary>A parameter nobody defines for the type, or one defined but not searchable here: ignored with a warning, or refused under strict handling.</summary>
+internal sealed class UnknownParameterException(string code, bool defined = false)
+    : Exception(defined ? $"The search parameter '{code}' is not supported by this server." : $"Unknown search parameter '{code}'.")
+{
+    public string Code { get; } = code;
+    public bool Defined { get; } = defined;
+}
