@@ -14,7 +14,7 @@ public static class FhirPathCompiler
     {
         ArgumentNullException.ThrowIfNull(expression);
         var tree = Parser.Parse(expression);
-        return new CompiledExpression(expression, Compiler.Compile(tree));
+        return new CompiledExpression(expression, Compiler.Compile(tree), FocusNames.Of(tree));
     }
 
     /// <summary>The compiled expression for this text, compiled on first use; safe to call from many threads.</summary>
@@ -32,14 +32,21 @@ public static class FhirPathCompiler
 public sealed class CompiledExpression
 {
     private readonly Eval _eval;
+    // the subject of the error when the result is not a single item; built once, not on every evaluation
+    private readonly string _asCondition;
 
-    internal CompiledExpression(string expression, Eval eval)
+    internal CompiledExpression(string expression, Eval eval, string[]? focusNames)
     {
         Expression = expression;
         _eval = eval;
+        _asCondition = $"The expression '{expression}' used as a condition";
+        FocusNames = focusNames;
     }
 
     public string Expression { get; }
+
+    /// <summary>The child names through which alone the expression reads its input, or null (see <see cref="FhirPath.FocusNames"/>).</summary>
+    internal string[]? FocusNames { get; }
 
     /// <summary>Evaluates with <paramref name="focus"/> as the input (and %context); throws <see cref="FhirPathEvaluationException"/> on type errors.</summary>
     public IReadOnlyList<object> Evaluate(ElementNode? focus, EvaluationContext? context = null)
@@ -69,10 +76,27 @@ public sealed class CompiledExpression
     /// several items are an error (<see cref="FhirPathEvaluationException"/>).
     /// </summary>
     public bool? EvaluateBoolean(ElementNode? focus, EvaluationContext? context = null) =>
-        Collections.ToBoolean(Evaluate(focus, context), $"The expression '{Expression}' used as a condition");
+        Collections.ToBoolean(Evaluate(focus, context), _asCondition);
+
+    /// <summary>
+    /// <see cref="EvaluateBoolean(ElementNode?, EvaluationContext?)"/> on a reused scope and input array: for callers that
+    /// evaluate many expressions in a row on one thread (the validator), so that an evaluation allocates neither.
+    /// </summary>
+    internal bool? EvaluateBoolean(ElementNode focus, ReusableEvaluation reused)
+    {
+        var (scope, input) = reused.Prepare(focus);
+        try
+        {
+            return Collections.ToBoolean(_eval(scope, input), _asCondition);
+        }
+        catch (RegexMatchTimeoutException ex)
+        {
+            throw new FhirPathEvaluationException("A regular expression took too long: " + ex.Message);
+        }
+    }
 
     /// <summary>%rootResource: for a contained resource its container, else the resource itself.</summary>
-    private static ElementNode? RootOf(ElementNode? resource)
+    internal static ElementNode? RootOf(ElementNode? resource)
     {
         var r = resource;
         while (r is { Name: "contained" } && r.Parent?.ContainingResource is { } container) r = container;

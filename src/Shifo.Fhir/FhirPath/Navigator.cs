@@ -32,6 +32,11 @@ internal sealed class Navigator
         if (input.Count == 1 && input[0] is ElementNode single)
         {
             if (_first && _mayBeType && IsOfType(single)) return input;
+            if (single.IndexedChildren(_name) is { } indexed)
+            {
+                if (indexed.Count == 0 && scope.StrictNames) Check(input);
+                return indexed.Count == 0 ? Collections.Empty : indexed;
+            }
             var children = single.Children;
             ElementNode? found = null;
             List<object>? many = null;
@@ -54,6 +59,9 @@ internal sealed class Navigator
             {
                 case ElementNode node when _first && _mayBeType && IsOfType(node):
                     result.Add(node);
+                    break;
+                case ElementNode node when node.IndexedChildren(_name) is { } indexed:
+                    result.AddRange(indexed);
                     break;
                 case ElementNode node:
                     foreach (var c in node.Children)

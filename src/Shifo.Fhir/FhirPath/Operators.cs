@@ -73,10 +73,7 @@ internal static class Operators
     public static IReadOnlyList<object> Union(IReadOnlyList<object> l, IReadOnlyList<object> r)
     {
         if (r.Count == 0 && l.Count <= 1) return l;
-        var result = new List<object>(l.Count + r.Count);
-        foreach (var x in l) if (!Contains(result, x)) result.Add(x);
-        foreach (var x in r) if (!Contains(result, x)) result.Add(x);
-        return result;
+        return Deduplication.Distinct(l, r);
     }
 
     private static IReadOnlyList<object> Membership(IReadOnlyList<object> single, IReadOnlyList<object> collection, string op)

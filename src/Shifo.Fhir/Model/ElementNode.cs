@@ -23,12 +23,21 @@ public sealed class ElementNode
 
     public ElementNode(string name, string typeName)
     {
-        Name = name;
+        _name = name;
         TypeName = typeName;
     }
 
     /// <summary>The element's name without a choice-type suffix ("value" for "valueQuantity").</summary>
-    public string Name { get; set; }
+    public string Name
+    {
+        get => _name;
+        set
+        {
+            _name = value;
+            Parent?._byName = null;
+        }
+    }
+    private string _name;
 
     /// <summary>The FHIR type: a resource type, a data type ("HumanName", "string") or "BackboneElement".</summary>
     public string TypeName { get; set; }
@@ -57,19 +66,53 @@ public sealed class ElementNode
     {
         child.Parent = this;
         (_children ??= []).Add(child);
+        _byName = null;
     }
 
     public void Insert(int index, ElementNode child)
     {
         child.Parent = this;
         (_children ??= []).Insert(index, child);
+        _byName = null;
     }
 
     public bool Remove(ElementNode child)
     {
         if (_children is null || !_children.Remove(child)) return false;
         child.Parent = null;
+        _byName = null;
         return true;
+    }
+
+    // Children by name for wide nodes (a Bundle's entries, a CodeSystem's concepts), built on the first FHIRPath
+    // step into them: invariants such as bdl-3 read %resource.type once per entry, which is quadratic by scanning.
+    // Any change of the children or of a child's name drops it.
+    private Dictionary<string, object[]>? _byName;
+    private const int IndexFrom = 16;
+
+    /// <summary>
+    /// The children named <paramref name="name"/> as a read-only FHIRPath collection, from the index of a wide node;
+    /// null when the node is narrow and scanning its children is cheaper.
+    /// </summary>
+    internal IReadOnlyList<object>? IndexedChildren(string name)
+    {
+        var children = _children;
+        if (children is null || children.Count < IndexFrom) return null;
+        var index = _byName ??= BuildIndex(children);
+        return index.TryGetValue(name, out var found) ? found : Array.Empty<object>();
+    }
+
+    private static Dictionary<string, object[]> BuildIndex(List<ElementNode> children)
+    {
+        var lists = new Dictionary<string, List<object>>(StringComparer.Ordinal);
+        foreach (var c in children)
+        {
+            if (!lists.TryGetValue(c.Name, out var list)) lists[c.Name] = list = [];
+            list.Add(c);
+        }
+        var index = new Dictionary<string, object[]>(lists.Count, StringComparer.Ordinal);
+        foreach (var (name, list) in lists) index[name] = [.. list];
+        return index;
     }
 
     /// <summary>Children with the given name, in order.</summary>

@@ -79,18 +79,19 @@ public sealed class FhirJsonParser
     /// <summary>Reads a resource object; the reader is on its StartObject. Returns null (reader past the object) if it is not one.</summary>
     private ElementNode? ReadResource(ref Utf8JsonReader reader, string name, ElementNode? parentForLocation)
     {
-        var where = parentForLocation is null ? null : Join(parentForLocation.Location, name);
+        // the location is built only for an issue: it walks the tree and counts siblings
+        string? Where() => parentForLocation is null ? null : Join(parentForLocation.Location, name);
         var resourceType = PeekResourceType(reader);
         if (resourceType is null)
         {
-            _issues.Add(Issue.Fatal("structure", where, "The object has no resourceType, so it is not a FHIR resource."));
+            _issues.Add(Issue.Fatal("structure", Where(), "The object has no resourceType, so it is not a FHIR resource."));
             reader.Skip();
             return null;
         }
         var sd = _defs.IsResourceType(resourceType) ? _defs.GetType(resourceType) : null;
         if (sd is null)
         {
-            _issues.Add(Issue.Fatal("structure", where, $"Unknown resource type '{resourceType}'."));
+            _issues.Add(Issue.Fatal("structure", Where(), $"Unknown resource type '{resourceType}'."));
             reader.Skip();
             return null;
         }

@@ -1,5 +1,6 @@
 using Shifo.Fhir.Definitions;
 using Shifo.Fhir.FhirPath;
+using Shifo.Fhir.Model;
 
 namespace Shifo.Fhir.Validation;
 
@@ -19,6 +20,43 @@ internal sealed class CompiledInvariant
     public string? CompileError { get; }
     public bool IsError { get; }
 
+    /// <summary>The index of an earlier invariant of the same plan with the very same expression (txt-1 and txt-2), else -1.</summary>
+    public int SameAs { get; private set; } = -1;
+
+    // The outcome on a node that has none of the expression's focus names: the same for every such node
+    // (see FocusNames), so it is evaluated once and then only looked up. 0 = not known yet.
+    private volatile int _absentOutcome;
+
+    /// <summary>True, with the outcome, when the node lacks every child the expression can read and that outcome is known.</summary>
+    public bool TryAbsentOutcome(ElementNode node, out bool? outcome)
+    {
+        outcome = null;
+        if (Expression?.FocusNames is not { } names || HasAny(node, names)) return false;
+        var known = _absentOutcome;
+        if (known == 0) return false;
+        outcome = Outcome.Decode(known);
+        return true;
+    }
+
+    /// <summary>Remembers the outcome of an evaluation on a node that lacks every focus name.</summary>
+    public void NoteOutcome(ElementNode node, bool? outcome)
+    {
+        if (Expression?.FocusNames is { } names && _absentOutcome == 0 && !HasAny(node, names))
+            _absentOutcome = Outcome.Encode(outcome);
+    }
+
+    private static bool HasAny(ElementNode node, string[] names)
+    {
+        var children = node.Children;
+        for (var i = 0; i < children.Count; i++)
+        {
+            var name = children[i].Name;
+            foreach (var n in names)
+                if (string.Equals(name, n, StringComparison.Ordinal)) return true;
+        }
+        return false;
+    }
+
     public static CompiledInvariant[] CompileAll(Constraint[] constraints)
     {
         var result = new CompiledInvariant[constraints.Length];
@@ -33,7 +71,16 @@ internal sealed class CompiledInvariant
             {
                 result[i] = new CompiledInvariant(c, null, ex.Message);
             }
+            for (var j = 0; j < i; j++)
+                if (result[i].Expression is { } e && ReferenceEquals(result[j].Expression, e)) { result[i].SameAs = j; break; }
         }
         return result;
     }
+}
+
+/// <summary>A condition's outcome (true, false or empty) as a small non-zero number, so that zero can mean "not known".</summary>
+internal static class Outcome
+{
+    public static int Encode(bool? b) => b switch { null => 1, true => 2, false => 3 };
+    public static bool? Decode(int v) => v switch { 2 => true, 3 => false, _ => null };
 }

@@ -16,6 +16,8 @@ internal sealed class InvariantChecker(List<Issue> issues)
     public void Check(ElementNode node, NodePlan plan, in Scope scope)
     {
         var invariants = plan.CompiledInvariants;
+        // outcomes by index (Outcome.Encode, 0 = failed to evaluate), for invariants that repeat an expression
+        Span<byte> outcomes = invariants.Length <= 64 ? stackalloc byte[invariants.Length] : new byte[invariants.Length];
         for (var i = 0; i < invariants.Length; i++)
         {
             var inv = invariants[i];
@@ -25,16 +27,22 @@ internal sealed class InvariantChecker(List<Issue> issues)
                 continue;
             }
             bool? ok;
-            try
+            if (inv.SameAs >= 0 && outcomes[inv.SameAs] != 0) ok = Outcome.Decode(outcomes[inv.SameAs]);
+            else if (!inv.TryAbsentOutcome(node, out ok))
             {
-                ok = inv.Expression.EvaluateBoolean(node, scope.Context);
+                try
+                {
+                    ok = inv.Expression.EvaluateBoolean(node, scope.Evaluation);
+                }
+                catch (Exception ex) when (ex is FhirPathException or InvalidOperationException or NotSupportedException
+                                               or ArgumentException or FormatException or OverflowException or InvalidCastException)
+                {
+                    Broken(inv, node, "failed to evaluate: " + ex.Message);
+                    continue;
+                }
+                inv.NoteOutcome(node, ok);
             }
-            catch (Exception ex) when (ex is FhirPathException or InvalidOperationException or NotSupportedException
-                                           or ArgumentException or FormatException or OverflowException or InvalidCastException)
-            {
-                Broken(inv, node, "failed to evaluate: " + ex.Message);
-                continue;
-            }
+            outcomes[i] = (byte)Outcome.Encode(ok);
             if (ok == false)
             {
                 var c = inv.Constraint;

@@ -12,12 +12,15 @@ namespace Shifo.Fhir.Validation;
 internal sealed class PrimitiveFormat
 {
     private readonly Regex? _regex;
+    private readonly Func<string, bool>? _native;
 
     public PrimitiveFormat(string type, string? pattern)
     {
         Type = type;
         Pattern = pattern;
-        if (pattern is not null) _regex = SpecRegex.Compile(pattern);
+        if (pattern is null) return;
+        _native = NativeFormats.For(pattern);
+        if (_native is null) _regex = SpecRegex.Compile(pattern);
     }
 
     public string Type { get; }
@@ -26,7 +29,7 @@ internal sealed class PrimitiveFormat
     /// <summary>Null when the value is fine, else what is wrong with it.</summary>
     public string? Check(string value)
     {
-        if (_regex is not null && !_regex.IsMatch(value))
+        if (_native is not null ? !_native(value) : _regex is not null && !_regex.IsMatch(value))
             return $"'{Shorten(value)}' is not a valid {Type}{Explain()}.";
         switch (Type)
         {

@@ -7,7 +7,7 @@ using Shifo.Fhir.Serialization;
 namespace Shifo.Fhir.Validation;
 
 /// <summary>Where a node sits: its resource, the resource at the root of containment, and the enclosing Bundle.</summary>
-internal readonly record struct Scope(ElementNode Resource, ElementNode RootResource, BundleIndex? Bundle, EvaluationContext Context);
+internal readonly record struct Scope(ElementNode Resource, ElementNode RootResource, BundleIndex? Bundle, ReusableEvaluation Evaluation);
 
 /// <summary>
 /// One validation run over a parsed tree: walks every node once, checking each against its cached plan,
@@ -47,7 +47,8 @@ internal sealed class ValidationWalker
             Error("value", idNode, "The resource id " + bad);
         if (resource.TypeName == "Bundle") bundle = BundleIndex.Build(resource);
         var root = container ?? resource;
-        var scope = new Scope(resource, root, bundle, new EvaluationContext { Resource = resource, RootResource = root });
+        // one evaluation state per resource, shared by all its invariants
+        var scope = new Scope(resource, root, bundle, new ReusableEvaluation(new EvaluationContext { Resource = resource, RootResource = root }));
         Node(resource, plan, scope);
         switch (resource.TypeName)
         {

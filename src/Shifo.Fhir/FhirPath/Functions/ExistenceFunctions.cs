@@ -41,10 +41,7 @@ internal static class ExistenceFunctions
     public static IReadOnlyList<object> Distinct(IReadOnlyList<object> focus)
     {
         if (focus.Count <= 1) return focus;
-        var result = new List<object>(focus.Count);
-        foreach (var x in focus)
-            if (!Operators.Contains(result, x)) result.Add(x);
-        return result;
+        return Deduplication.Distinct(focus, Collections.Empty);
     }
 
     private static IEnumerable<bool> Booleans(IReadOnlyList<object> focus, string function)

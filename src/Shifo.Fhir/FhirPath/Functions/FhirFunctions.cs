@@ -47,7 +47,7 @@ internal static partial class FhirFunctions
         {
             var item = Collections.SingleOrNone(focus, "htmlChecks()");
             if (item is null) return Collections.Empty;
-            return Collections.Bool(FhirPathValues.ToStringValue(item) is { } html && IsSafeXhtml(html));
+            return Collections.Bool(FhirPathValues.ToStringValue(item) is { } html && XhtmlSafety.IsSafe(html));
         });
         add("memberOf", 1, 1, static (s, focus, args, input) =>
         {
@@ -96,16 +96,5 @@ internal static partial class FhirFunctions
         if (node.Child("code")?.Value is { } c) { yield return (node.Child("system")?.Value, c); yield break; }
         foreach (var coding in node.ChildrenNamed("coding"))
             if (coding.Child("code")?.Value is { } cc) yield return (coding.Child("system")?.Value, cc);
-    }
-
-    [GeneratedRegex(@"<\s*(script|object|applet|embed|form|iframe|frame|frameset|link|meta|style|base|input|button)\b|\son\w+\s*=|javascript:", RegexOptions.IgnoreCase)]
-    private static partial Regex UnsafeHtml();
-
-    /// <summary>The FHIR narrative rules in short: an xhtml div with no active content, no event handlers, no scripts.</summary>
-    private static bool IsSafeXhtml(string html)
-    {
-        var trimmed = html.TrimStart();
-        if (!trimmed.StartsWith("<div", StringComparison.Ordinal)) return false;
-        return !UnsafeHtml().IsMatch(html);
     }
 }

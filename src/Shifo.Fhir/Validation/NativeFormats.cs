@@ -1,0 +1,46 @@
+using System.Buffers;
+
+namespace Shifo.Fhir.Validation;
+
+/// <summary>
+/// Hand-written equivalents of the most frequent value patterns of the R4 definitions (string, code, uri, id,
+/// boolean), used only when a definition's pattern is exactly the one written here, so the definitions stay the
+/// source of the rule. Nearly every primitive of a resource is one of these; a loop over the characters costs a
+/// fraction of a regular-expression match. Java's \s is [\t\n\x0B\f\r ] (see <see cref="SpecRegex"/>).
+/// </summary>
+internal static class NativeFormats
+{
+    private static readonly SearchValues<char> JavaSpace = SearchValues.Create("\t\n\v\f\r ");
+
+    /// <summary>A check equal to the whole-value match of <paramref name="pattern"/>, or null when none is written for it.</summary>
+    public static Func<string, bool>? For(string pattern) => pattern switch
+    {
+        // string, markdown: any character but \x0B and \f, at least one
+        @"[ \r\n\t\S]+" => static v => v.Length > 0 && v.AsSpan().IndexOfAny('\v', '\f') < 0,
+        // uri, url, canonical: no white space
+        @"\S*" => static v => !v.AsSpan().ContainsAny(JavaSpace),
+        // code: words separated by single white-space characters
+        @"[^\s]+(\s[^\s]+)*" => IsCode,
+        // id
+        @"[A-Za-z0-9\-\.]{1,64}" => static v => v.Length is >= 1 and <= 64 && !v.AsSpan().ContainsAnyExcept(IdChars),
+        "true|false" => static v => v is "true" or "false",
+        _ => null,
+    };
+
+    private static readonly SearchValues<char> IdChars =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.");
+
+    private static bool IsCode(string v)
+    {
+        if (v.Length == 0 || JavaSpace.Contains(v[0]) || JavaSpace.Contains(v[^1])) return false;
+        var span = v.AsSpan();
+        for (var i = span.IndexOfAny(JavaSpace); i >= 0; )
+        {
+            // one white-space character, then a non-space one (the last character is not a space)
+            if (JavaSpace.Contains(span[i + 1])) return false;
+            var next = span[(i + 1)..].IndexOfAny(JavaSpace);
+            i = next < 0 ? -1 : i + 1 + next;
+        }
+        return true;
+    }
+}
