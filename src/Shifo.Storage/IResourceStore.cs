@@ -49,6 +49,9 @@ public interface IResourceStore : IAsyncDisposable
     /// <summary>The search entry point: compiled by the store's <see cref="ISearchCompiler"/> to its dialect's SQL.</summary>
     Task<SearchPage> SearchAsync(SearchQuery query, CancellationToken ct = default);
 
+    /// <summary>Opens a unit of work: many reads and writes in one database transaction (see <see cref="IWriteScope"/>).</summary>
+    Task<IWriteScope> BeginWriteScopeAsync(CancellationToken ct = default);
+
     /// <summary>Rebuilds the index rows of every current resource (of one type, or all), e.g. after the definitions changed.</summary>
     Task<long> ReindexAsync(string? resourceType = null, CancellationToken ct = default);
 }

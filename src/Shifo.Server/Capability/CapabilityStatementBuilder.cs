@@ -12,7 +12,7 @@ namespace Shifo.Server.Capability;
 /// the definitions: every R4 resource type, the same interactions for each (the server is JSON-native, so one type is
 /// handled like any other). Built once per base URL.
 /// </summary>
-public sealed class CapabilityStatementBuilder(IResourceStore store)
+public sealed class CapabilityStatementBuilder(IResourceStore store, Microsoft.Extensions.Options.IOptions<Hosting.ServerOptions> options)
 {
     private readonly Dictionary<string, byte[]> _cache = new(StringComparer.Ordinal);
 
@@ -113,8 +113,8 @@ public sealed class CapabilityStatementBuilder(IResourceStore store)
                 w.WriteBoolean("updateCreate", true);
                 w.WriteBoolean("conditionalCreate", true);
                 w.WriteString("conditionalRead", "full-support");
-                w.WriteBoolean("conditionalUpdate", false);
-                w.WriteString("conditionalDelete", "not-supported");
+                w.WriteBoolean("conditionalUpdate", true);
+                w.WriteString("conditionalDelete", options.Value.MaxConditionalDeletes > 1 ? "multiple" : "single");
                 var references = _catalog.ReferenceParameters(type).Select(s => $"{type}:{s.Code}").Order(StringComparer.Ordinal).ToList();
                 w.WriteStartArray("searchInclude");
                 if (references.Count > 0) w.WriteStringValue("*");
@@ -127,7 +127,7 @@ public sealed class CapabilityStatementBuilder(IResourceStore store)
                 foreach (var sp in _catalog.Supported(type).OrderBy(s => s.Code, StringComparer.Ordinal)) WriteSearchParam(w, sp);
                 w.WriteEndArray();
                 w.WriteStartArray("operation");
-                foreach (var (name, definition) in Interactions.Operations)
+                foreach (var (name, definition) in Interactions.Operations.Concat(Interactions.TypeOperations.GetValueOrDefault(type, [])))
                 {
                     w.WriteStartObject();
                     w.WriteString("name", name);

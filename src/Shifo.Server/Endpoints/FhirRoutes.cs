@@ -11,11 +11,11 @@ public static class FhirRoutes
         ("/_history", ["GET"]),
         ("/", ["GET", "POST"]),
         ("/_search", ["POST"]),
-        ("/{type}", ["GET", "POST"]),
+        ("/{type}", ["GET", "POST", "PUT", "DELETE", "PATCH"]),
         ("/{type}/_search", ["POST"]),
         ("/{type}/_history", ["GET"]),
         ("/{type}/$validate", ["POST"]),
-        ("/{type}/{id}", ["GET", "PUT", "DELETE"]),
+        ("/{type}/{id}", ["GET", "PUT", "DELETE", "PATCH"]),
         ("/{type}/{id}/_history", ["GET"]),
         ("/{type}/{id}/_history/{version}", ["GET"]),
         ("/{type}/{id}/$validate", ["POST"]),
@@ -29,18 +29,22 @@ public static class FhirRoutes
         fhir.MapGet("/_history", HistoryEndpoints.System);
         fhir.MapGet("/", SearchEndpoints.SystemGet);
         fhir.MapPost("/_search", SearchEndpoints.SystemPost);
-        fhir.MapPost("/", (HttpContext _) => throw Pipeline.FhirProblem.Of(Pipeline.ProblemKind.NotImplemented, "not-supported",
-            "Batch and transaction Bundles are not implemented yet."));
+        fhir.MapPost("/", BundleEndpoint.Handle);
 
         fhir.MapGet("/{type}", SearchEndpoints.TypeGet);
         fhir.MapPost("/{type}/_search", SearchEndpoints.TypePost);
         fhir.MapPost("/{type}", ResourceEndpoints.Create);
+        fhir.MapPut("/{type}", ConditionalEndpoints.Update);
+        fhir.MapDelete("/{type}", ConditionalEndpoints.Delete);
+        fhir.MapPatch("/{type}", ConditionalEndpoints.PatchType);
         fhir.MapGet("/{type}/_history", HistoryEndpoints.Type);
         fhir.MapPost("/{type}/$validate", ValidateEndpoints.Type);
 
         fhir.MapGet("/{type}/{id}", ResourceEndpoints.Read);
         fhir.MapPut("/{type}/{id}", ResourceEndpoints.Update);
         fhir.MapDelete("/{type}/{id}", ResourceEndpoints.Delete);
+        fhir.MapPatch("/{type}/{id}", ConditionalEndpoints.PatchInstance);
+        fhir.MapGet("/Patient/{id}/$everything", Operations.EverythingOperation.Handle);
         fhir.MapGet("/{type}/{id}/_history", HistoryEndpoints.Instance);
         fhir.MapGet("/{type}/{id}/_history/{version}", ResourceEndpoints.VRead);
         fhir.MapPost("/{type}/{id}/$validate", ValidateEndpoints.Instance);

@@ -7,11 +7,15 @@ namespace Shifo.Server.Endpoints;
 public static class Interactions
 {
     public static readonly IReadOnlyList<string> TypeLevel =
-        ["read", "vread", "update", "delete", "history-instance", "history-type", "create", "search-type"];
+        ["read", "vread", "update", "patch", "delete", "history-instance", "history-type", "create", "search-type"];
 
-    public static readonly IReadOnlyList<string> SystemLevel = ["history-system", "search-system"];
+    public static readonly IReadOnlyList<string> SystemLevel = ["transaction", "batch", "history-system", "search-system"];
 
     /// <summary>Operations: name and definition URL.</summary>
     public static readonly IReadOnlyList<(string Name, string Definition)> Operations =
         [("validate", "http://hl7.org/fhir/OperationDefinition/Resource-validate")];
+
+    /// <summary>Operations of one resource type only (Patient/[id]/$everything).</summary>
+    public static readonly IReadOnlyDictionary<string, (string Name, string Definition)[]> TypeOperations =
+        new Dictionary<string, (string, string)[]> { ["Patient"] = [("everything", "http://hl7.org/fhir/OperationDefinition/Patient-everything")] };
 }

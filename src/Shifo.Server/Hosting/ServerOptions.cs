@@ -11,4 +11,7 @@ public sealed class ServerOptions
 
     /// <summary>Largest _count honoured; larger requests get this many.</summary>
     public int MaxPageSize { get; set; } = 1000;
+
+    /// <summary>Most resources one conditional delete may remove; more matches are 412 (1 = single deletes only).</summary>
+    public int MaxConditionalDeletes { get; set; } = 100;
 }

@@ -32,6 +32,10 @@ public static class ShifoServer
         builder.Services.AddSingleton<WritePipeline>();
         builder.Services.AddSingleton<ReadPipeline>();
         builder.Services.AddSingleton<RequestBody>();
+        builder.Services.AddSingleton<ScopedWrites>();
+        builder.Services.AddSingleton<Bundles.EntryExecutor>();
+        builder.Services.AddSingleton<Bundles.TransactionProcessor>();
+        builder.Services.AddSingleton<Bundles.BatchProcessor>();
         builder.Services.AddSingleton<CapabilityStatementBuilder>();
 
         var app = builder.Build();

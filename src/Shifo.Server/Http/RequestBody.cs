@@ -10,6 +10,19 @@ public sealed class RequestBody(IOptions<ServerOptions> options)
     public async Task<ReadOnlyMemory<byte>> ReadAsync(HttpRequest request, CancellationToken ct)
     {
         RequireJson(request);
+        return await ReadBytesAsync(request, ct);
+    }
+
+    /// <summary>A PATCH body: FHIR JSON (FHIRPath Patch) or application/json-patch+json (JSON Patch); true for the latter.</summary>
+    public async Task<(ReadOnlyMemory<byte> Body, bool IsJsonPatch)> ReadPatchAsync(HttpRequest request, CancellationToken ct)
+    {
+        var isJsonPatch = request.ContentType?.Split(';')[0].Trim().Equals("application/json-patch+json", StringComparison.OrdinalIgnoreCase) == true;
+        if (!isJsonPatch) RequireJson(request);
+        return (await ReadBytesAsync(request, ct), isJsonPatch);
+    }
+
+    private async Task<ReadOnlyMemory<byte>> ReadBytesAsync(HttpRequest request, CancellationToken ct)
+    {
         var limit = options.Value.MaxBodyBytes;
         if (request.ContentLength > limit) throw TooLarge(limit);
         using var buffer = new MemoryStream(request.ContentLength is > 0 and < 1 << 20 ? (int)request.ContentLength.Value : 4096);

@@ -62,6 +62,15 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
     {
         await using var connection = await dialect.OpenAsync(ct);
         await using var tx = await dialect.BeginWriteAsync(connection, ct);
+        var result = await WriteInAsync(connection, tx, type, id, resource, expected, mustBeNew, ct);
+        await tx.CommitAsync(ct);
+        return result;
+    }
+
+    /// <summary>The write itself, inside a transaction the caller commits (one request, or a whole transaction Bundle).</summary>
+    private async Task<(StoredResource? Stored, bool Created)> WriteInAsync(DbConnection connection, DbTransaction tx,
+        string type, string id, ElementNode? resource, long? expected, bool mustBeNew, CancellationToken ct)
+    {
         try
         {
             (long Version, long Updated, bool Deleted)? current = null;
@@ -100,8 +109,6 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
                 await Execute(connection, tx, dialect.SupersedeVersion, ct, ("@t", type), ("@i", id), ("@v", current.Value.Version), ("@u", now));
             await Execute(connection, tx, dialect.UpsertCurrent, ct, ("@t", type), ("@i", id), ("@v", version), ("@u", now), ("@d", resource is null));
             await ReplaceIndexRowsAsync(connection, tx, type, id, version, rows, deleteOld: current is not null, ct);
-
-            await tx.CommitAsync(ct);
             return (new StoredResource(type, id, version, lastUpdated, change, json), created);
         }
         catch (Exception ex) when (dialect.IsUniqueViolation(ex))
@@ -204,10 +211,16 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
 
     public async Task<SearchPage> SearchAsync(SearchQuery query, CancellationToken ct = default)
     {
+        await using var connection = await dialect.OpenAsync(ct);
+        return await SearchOnAsync(connection, query, ct);
+    }
+
+    /// <summary>A search on an open connection (a write scope's, so that it sees the scope's own writes).</summary>
+    private async Task<SearchPage> SearchOnAsync(DbConnection connection, SearchQuery query, CancellationToken ct)
+    {
         var compiled = searchCompiler.Compile(query, dialect);
         if (compiled.Issues.Any(i => i.IsError)) return SearchPage.Refused(compiled.Issues);
 
-        await using var connection = await dialect.OpenAsync(ct);
         var matches = new List<StoredResource>();
         var anchors = new List<object[]>();
         var more = false;
@@ -335,7 +348,8 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
     private static DbCommand Command(DbConnection connection, DbTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
     {
         var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
+        // a read on a write scope's connection joins the scope's transaction (SQLite requires it to be named)
+        cmd.Transaction = tx ?? ScopeTransactions.Of(connection);
         cmd.CommandText = sql;
         foreach (var (name, value) in parameters) AddParameter(cmd, name, value);
         return cmd;
@@ -344,7 +358,8 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
     private static DbCommand Command(DbConnection connection, DbTransaction? tx, string sql, SqlParameters parameters)
     {
         var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
+        // a read on a write scope's connection joins the scope's transaction (SQLite requires it to be named)
+        cmd.Transaction = tx ?? ScopeTransactions.Of(connection);
         cmd.CommandText = sql;
         // a statement may use a subset of the collected values (a count query leaves out the paging ones)
         var used = Placeholder().Matches(sql).Select(m => m.Value).ToHashSet(StringComparer.Ordinal);

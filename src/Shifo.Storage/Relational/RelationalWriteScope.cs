@@ -1,0 +1,93 @@
+using System.Data.Common;
+using Shifo.Fhir.Model;
+using Shifo.Storage.Model;
+using Shifo.Storage.Search;
+
+namespace Shifo.Storage.Relational;
+
+public sealed partial class RelationalResourceStore
+{
+    public async Task<IWriteScope> BeginWriteScopeAsync(CancellationToken ct = default)
+    {
+        var connection = await dialect.OpenAsync(ct);
+        try
+        {
+            var tx = await dialect.BeginWriteAsync(connection, ct);
+            ScopeTransactions.Register(connection, tx);
+            return new Scope(this, connection, tx);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>One connection and one write transaction shared by every call until commit or dispose.</summary>
+    private sealed class Scope(RelationalResourceStore store, DbConnection connection, DbTransaction tx) : IWriteScope
+    {
+        private bool _done;
+
+        public async Task<StoredResource> CreateAsync(ElementNode resource, string? id = null, CancellationToken ct = default)
+        {
+            Open();
+            var (stored, _) = await store.WriteInAsync(connection, tx, resource.TypeName, id ?? Guid.CreateVersion7().ToString(), resource, null, mustBeNew: true, ct);
+            return stored!;
+        }
+
+        public async Task<UpdateResult> UpdateAsync(ElementNode resource, long? expectedVersion = null, CancellationToken ct = default)
+        {
+            Open();
+            var id = resource.Child("id")?.Value ?? throw new ArgumentException("An update needs the resource's id.", nameof(resource));
+            var (stored, created) = await store.WriteInAsync(connection, tx, resource.TypeName, id, resource, expectedVersion, mustBeNew: false, ct);
+            return new UpdateResult(stored!, created);
+        }
+
+        public async Task<DeleteResult> DeleteAsync(string resourceType, string id, long? expectedVersion = null, CancellationToken ct = default)
+        {
+            Open();
+            try
+            {
+                var (stored, _) = await store.WriteInAsync(connection, tx, resourceType, id, null, expectedVersion, mustBeNew: false, ct);
+                return new DeleteResult(DeleteStatus.Deleted, stored);
+            }
+            catch (NothingToDeleteException ex)
+            {
+                return new DeleteResult(ex.NeverExisted ? DeleteStatus.NotFound : DeleteStatus.AlreadyDeleted, null);
+            }
+        }
+
+        public async Task<StoredResource?> ReadAsync(string resourceType, string id, CancellationToken ct = default)
+        {
+            Open();
+            await using var cmd = Command(connection, tx, store.Dialect.ReadCurrent, ("@t", resourceType), ("@i", id));
+            return await ReadOneAsync(cmd, ct);
+        }
+
+        public Task<SearchPage> SearchAsync(SearchQuery query, CancellationToken ct = default)
+        {
+            Open();
+            return store.SearchOnAsync(connection, query, ct);
+        }
+
+        public async Task CommitAsync(CancellationToken ct = default)
+        {
+            Open();
+            await tx.CommitAsync(ct);
+            _done = true;
+        }
+
+        private void Open()
+        {
+            if (_done) throw new InvalidOperationException("This write scope has been committed.");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            ScopeTransactions.Release(connection);
+            // not committed: rolled back whole (disposing an open transaction rolls it back)
+            await tx.DisposeAsync();
+            await connection.DisposeAsync();
+        }
+    }
+}
