@@ -10,12 +10,12 @@ namespace Shifo.Cli;
 public sealed class ImportProgress(TextWriter stderr, bool terminal)
 {
     private readonly TimeSpan _every = terminal ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromSeconds(5);
-    private TimeSpan _last = TimeSpan.MinValue;
+    private TimeSpan? _last;
     private bool _drawn;
 
     public void Update(ImportReport report)
     {
-        if (report.Elapsed - _last < _every) return;
+        if (_last is { } last && report.Elapsed - last < _every) return;
         _last = report.Elapsed;
         var fraction = report.TotalBytes > 0 ? Math.Clamp((double)report.BytesDone / report.TotalBytes, 0, 1) : 0;
         var text = string.Create(CultureInfo.InvariantCulture,
