@@ -94,7 +94,7 @@ public static class ImportCommand
     {
         var types = string.Join(", ", report.Loaded.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} {kv.Value}"));
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"import: {report.TotalLoaded} resources loaded{(types.Length > 0 ? $" ({types})" : "")}, {report.TotalFailed} failed in {report.Failures.Count} inputs; "
+            $"import: {report.TotalLoaded} resources loaded{(types.Length > 0 ? $" ({types})" : "")}, {report.TotalFailed} failed{(report.Failures.Count > 0 ? $" in {report.Failures.Count} inputs" : "")}; "
             + $"{report.Elapsed.TotalSeconds:0.0} s, {report.ResourcesPerSecond:0} resources/s"));
         foreach (var f in report.Failures.Take(MaxFailuresShown))
             stdout.WriteLine($"failed: {f.File}:{f.Line}: {f.Message}");
