@@ -24,22 +24,33 @@ public sealed class BundleWriter : IDisposable
         _w.WriteEndObject();
         _w.WriteString("type", type);
         if (total is not null) _w.WriteNumber("total", total.Value);
-        _w.WriteStartArray("link");
+        var anyLink = false;
         foreach (var (relation, url) in links)
         {
+            if (!anyLink) _w.WriteStartArray("link");
+            anyLink = true;
             _w.WriteStartObject();
             _w.WriteString("relation", relation);
             _w.WriteString("url", url);
             _w.WriteEndObject();
         }
-        _w.WriteEndArray();
-        _w.WriteStartArray("entry");
+        if (anyLink) _w.WriteEndArray();
+    }
+
+    // FHIR JSON has no empty arrays: "entry" is opened with the first entry (none for _summary=count)
+    private bool _entriesOpen;
+
+    private void StartEntry()
+    {
+        if (!_entriesOpen) _w.WriteStartArray("entry");
+        _entriesOpen = true;
+        _w.WriteStartObject();
     }
 
     /// <summary>A history entry: the version (absent for a delete), the request that made it and its response.</summary>
     public void AddHistoryEntry(StoredResource version)
     {
-        _w.WriteStartObject();
+        StartEntry();
         _w.WriteString("fullUrl", $"{_baseUrl}/{version.ResourceType}/{version.Id}");
         if (version.Json is not null)
         {
@@ -61,7 +72,7 @@ public sealed class BundleWriter : IDisposable
     /// <summary>A searchset entry: mode "match" or "include", with the resource's JSON (possibly cut by _summary/_elements).</summary>
     public void AddSearchEntry(StoredResource resource, byte[] json, string mode)
     {
-        _w.WriteStartObject();
+        StartEntry();
         _w.WriteString("fullUrl", $"{_baseUrl}/{resource.ResourceType}/{resource.Id}");
         _w.WritePropertyName("resource");
         _w.WriteRawValue(json, skipInputValidation: true);
@@ -74,7 +85,7 @@ public sealed class BundleWriter : IDisposable
     /// <summary>Warnings about the search itself (ignored parameters), as an OperationOutcome entry.</summary>
     public void AddOutcome(IReadOnlyList<Issue> issues)
     {
-        _w.WriteStartObject();
+        StartEntry();
         _w.WritePropertyName("resource");
         _w.WriteRawValue(OperationOutcome.ToJson(issues), skipInputValidation: true);
         _w.WriteStartObject("search");
@@ -85,7 +96,7 @@ public sealed class BundleWriter : IDisposable
 
     public byte[] ToArray()
     {
-        _w.WriteEndArray();
+        if (_entriesOpen) _w.WriteEndArray();
         _w.WriteEndObject();
         _w.Flush();
         return _buffer.ToArray();

@@ -146,6 +146,15 @@ public sealed class CapabilityStatementBuilder(IResourceStore store, Microsoft.E
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            w.WriteStartArray("operation");
+            foreach (var (name, definition) in Interactions.SystemOperations)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", name);
+                w.WriteString("definition", definition);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
             w.WriteEndObject();
             w.WriteEndArray();
             w.WriteEndObject();

@@ -1,4 +1,5 @@
 using Shifo.Fhir.Validation;
+using Shifo.Server.Bulk;
 using Shifo.Server.Capability;
 using Shifo.Server.Endpoints;
 using Shifo.Server.Http;
@@ -46,11 +47,13 @@ public static class ShifoServer
         builder.Services.AddSingleton<Bundles.TransactionProcessor>();
         builder.Services.AddSingleton<Bundles.BatchProcessor>();
         builder.Services.AddSingleton<CapabilityStatementBuilder>();
+        builder.Services.AddBulkData(builder.Configuration);
 
         var app = builder.Build();
         app.UseMiddleware<FhirErrorMiddleware>();
         app.MapSite();
         app.MapFhir();
+        app.MapBulkData();
         return app;
     }
 }

@@ -69,6 +69,7 @@ public sealed class PostgresDialect(string connectionString) : SqlDialect
             "CREATE INDEX idx_string_exact ON idx_string (res_type, param, value_exact)",
             "CREATE INDEX idx_quantity_norm ON idx_quantity (res_type, param, norm_code, norm_value)",
         ]),
+        Jobs.JobSchema.Migration(3),
     ];
 
     private static string[] IndexTableDdl(string table, string valueColumns, string searchKey) =>

@@ -156,7 +156,7 @@ public abstract class EverythingAndConcurrencyTests(ServerFixture server)
                 // one statement: all of a transaction's rows or none of them
                 var (response, body) = await Client.SendAsync(HttpMethod.Get, $"fhir/Observation?code={system}|g{group}&_count=50");
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                var n = body!["entry"]!.AsArray().Count;
+                var n = body!["entry"]?.AsArray().Count ?? 0; // an empty searchset has no "entry"
                 if (n != 0 && n != Size) torn.Add($"g{group}: {n}");
             }
         }
@@ -170,7 +170,7 @@ public abstract class EverythingAndConcurrencyTests(ServerFixture server)
         foreach (var group in started)
         {
             var (_, body) = await Client.SendAsync(HttpMethod.Get, $"fhir/Observation?code={system}|g{group}&_count=50");
-            Assert.Equal(group % 100 % 3 == 2 ? 0 : Size, body!["entry"]!.AsArray().Count);
+            Assert.Equal(group % 100 % 3 == 2 ? 0 : Size, body!["entry"]?.AsArray().Count ?? 0);
         }
     }
 }

@@ -48,7 +48,7 @@ public sealed class SearchClient(ServerFixture server)
     public static List<string> Matches(JsonNode bundle) => Entries(bundle, "match").Select(e => (string)e["resource"]!["id"]!).ToList();
 
     public static List<JsonNode> Entries(JsonNode bundle, string mode) =>
-        bundle["entry"]!.AsArray().Where(e => (string?)e!["search"]!["mode"] == mode).Select(e => e!).ToList();
+        (bundle["entry"]?.AsArray() ?? []).Where(e => (string?)e!["search"]!["mode"] == mode).Select(e => e!).ToList();
 
     public static string? Link(JsonNode bundle, string relation) =>
         bundle["link"]!.AsArray().FirstOrDefault(l => (string?)l!["relation"] == relation)?["url"]?.GetValue<string>();

@@ -1,0 +1,125 @@
+using System.Text;
+using System.Text.Json;
+using Shifo.Fhir.Model;
+using Shifo.Fhir.Outcomes;
+using Shifo.Fhir.Validation;
+using Shifo.Storage.Jobs;
+
+namespace Shifo.Server.Bulk;
+
+/// <summary>
+/// Runs one $import: reads the NDJSON inputs line by line, validates each resource, and commits batches of lines
+/// (the valid resources, the outcomes of the invalid ones and the position reached) in one transaction each. After
+/// a restart it skips the lines already committed, so nothing is written twice and nothing half.
+/// </summary>
+public sealed class ImportJob(JobStore jobs, FhirValidator validator, BulkFolders folders, BulkOptions options)
+{
+    public async Task RunAsync(BulkJob job, CancellationToken ct)
+    {
+        var spec = BulkSpec.Parse(job.Spec);
+        var counts = job.Counts is null ? new SortedDictionary<string, long>(StringComparer.Ordinal)
+            : JsonSerializer.Deserialize<SortedDictionary<string, long>>(job.Counts) ?? new(StringComparer.Ordinal);
+        if (!await jobs.UpdateAsync(job.Id, JobStatus.Running, $"{job.Position} lines done", null, ct)) return;
+
+        long line = 0; // over all inputs, 1-based once read
+        var position = job.Position;
+        var batch = new List<ElementNode>();
+        var errors = new List<(long, string)>();
+        foreach (var input in spec.Inputs ?? [])
+        {
+            using var reader = new StreamReader(input.Path, Encoding.UTF8);
+            long lineInInput = 0;
+            while (await reader.ReadLineAsync(ct) is { } text)
+            {
+                line++;
+                lineInInput++;
+                if (line <= position) continue; // committed before a restart
+                if (!string.IsNullOrWhiteSpace(text))
+                {
+                    var (resource, problem) = Check(text, input.Type);
+                    if (resource is not null) batch.Add(resource);
+                    else errors.Add((line, Outcome(input, lineInInput, problem!)));
+                }
+                if (line - position >= options.ImportBatchSize)
+                {
+                    if (!await CommitAsync(job, batch, errors, counts, line, ct)) return;
+                    position = line;
+                }
+            }
+        }
+        if (!await CommitAsync(job, batch, errors, counts, line, ct)) return;
+
+        var errorCount = await jobs.ErrorCountAsync(job.Id, ct);
+        if (!await jobs.UpdateAsync(job.Id, JobStatus.Completed, "complete", Manifest(job, spec, counts, errorCount), ct))
+            folders.DeleteJob(job.Id);
+    }
+
+    private async Task<bool> CommitAsync(BulkJob job, List<ElementNode> batch, List<(long, string)> errors,
+        SortedDictionary<string, long> counts, long position, CancellationToken ct)
+    {
+        foreach (var r in batch) counts[r.TypeName] = counts.GetValueOrDefault(r.TypeName) + 1;
+        foreach (var r in batch)
+            if (r.Child("id")?.Value is null) ResourceIdOf(r);
+        var ok = await jobs.CommitImportBatchAsync(batch, new ImportCheckpoint(job.Id, position, JsonSerializer.Serialize(counts), [.. errors], $"{position} lines done"), ct);
+        batch.Clear();
+        errors.Clear();
+        if (!ok) folders.DeleteJob(job.Id);
+        return ok;
+    }
+
+    /// <summary>A resource without an id gets a new one (the store keeps the ids it is given: update-as-create).</summary>
+    private static void ResourceIdOf(ElementNode resource) =>
+        Shifo.Storage.Model.ResourceStamp.Apply(resource, Guid.CreateVersion7().ToString(), 1, DateTimeOffset.UtcNow);
+
+    private (ElementNode? Resource, IReadOnlyList<Issue>? Problem) Check(string text, string? expectedType)
+    {
+        var result = validator.Validate(Encoding.UTF8.GetBytes(text));
+        if (result.Resource is null)
+            return (null, result.Issues.Count > 0 ? result.Issues : [Issue.Error("structure", null, "The line is not a FHIR resource.")]);
+        if (expectedType is not null && result.Resource.TypeName != expectedType)
+            return (null, [Issue.Error("invalid", null, $"The line holds a {result.Resource.TypeName}, but the input is for {expectedType}.")]);
+        if (!result.IsValid) return (null, result.Issues);
+        var id = result.Resource.Child("id")?.Value;
+        if (id is not null && !Pipeline.ResourceIdentity.IsValidId(id))
+            return (null, [Issue.Error("value", "id", "The resource's id is not a valid FHIR id.")]);
+        return (result.Resource, null);
+    }
+
+    /// <summary>The OperationOutcome of a failed line: where it was first, then what was wrong (never the line's content).</summary>
+    private static string Outcome(ImportInput input, long lineInInput, IReadOnlyList<Issue> issues) =>
+        OperationOutcome.ToJson([Issue.Error("processing", null, $"Line {lineInInput} of {input.Url} was not imported."),
+            .. issues.Where(i => i.IsError)]);
+
+    private static string Manifest(BulkJob job, BulkSpec spec, SortedDictionary<string, long> counts, long errorCount)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("transactionTime", ExportJob.Instant(job.TransactionTime));
+            w.WriteString("request", job.Request);
+            w.WriteBoolean("requiresAccessToken", false);
+            w.WriteStartArray("output");
+            foreach (var (type, count) in counts)
+            {
+                w.WriteStartObject();
+                w.WriteString("type", type);
+                w.WriteNumber("count", count);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("error");
+            if (errorCount > 0)
+            {
+                w.WriteStartObject();
+                w.WriteString("type", "OperationOutcome");
+                w.WriteString("url", $"{spec.BaseUrl}/$bulk-file/{job.Id}/errors.ndjson");
+                w.WriteNumber("count", errorCount);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}
