@@ -31,6 +31,8 @@ public static class CliApp
                     return DefinitionsCommand.Run(args[1..], stdout);
                 case "synth":
                     return SynthCommand.Run(args[1..], stdout, stderr);
+                case "import":
+                    return ImportCommand.Run(args[1..], stdout, stderr);
                 default:
                     throw new CliInputException($"unknown command '{args[0]}'; try 'shifo --help'");
             }

@@ -14,7 +14,7 @@ public static class SiteEndpoints
         app.MapGet("/livez", () => Results.Text("ok"));
     }
 
-    private static IResult Landing(HttpContext context, IResourceStore store)
+    private static IResult Landing(HttpContext context, IResourceStore store, Hosting.DemoStatus demo)
     {
         var version = typeof(SiteEndpoints).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
         var fhir = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}/fhir";
@@ -29,6 +29,7 @@ public static class SiteEndpoints
             <ul>
             <li>FHIR base: <code>{{WebUtility.HtmlEncode(fhir)}}</code></li>
             <li>Store: {{WebUtility.HtmlEncode(store.Kind)}}</li>
+            {{(demo.Loaded ? $"<li>Demo data loaded: {demo.Patients} synthetic patients ({demo.Resources} resources), e.g. <a href=\"fhir/Patient?_count=10\">Patient?_count=10</a></li>" : "")}}
             <li><a href="fhir/metadata">CapabilityStatement</a> (what is implemented)</li>
             <li><a href="fhir/_history?_count=10">Latest changes</a></li>
             <li><a href="healthz">Health</a></li>

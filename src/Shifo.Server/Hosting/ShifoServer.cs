@@ -17,6 +17,12 @@ public static class ShifoServer
 {
     public static WebApplication Build(string[] args, IDictionary<string, string?>? overrides = null)
     {
+        // `--demo` is a bare flag; the configuration's command-line reader would take the next argument as its value
+        if (args.Contains("--demo"))
+        {
+            args = args.Where(a => a != "--demo").ToArray();
+            overrides = new Dictionary<string, string?>(overrides ?? new Dictionary<string, string?>()) { ["Demo:Enabled"] = "true" };
+        }
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddEnvironmentVariables("SHIFO_");
         builder.Configuration.AddCommandLine(args);
@@ -29,6 +35,9 @@ public static class ShifoServer
         var storeOptions = builder.Configuration.GetSection("Store").Get<StoreOptions>() ?? new StoreOptions();
         builder.Services.AddSingleton(_ => ResourceStoreFactory.Create(storeOptions));
         builder.Services.AddHostedService<StoreInitializer>();
+        builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Demo"));
+        builder.Services.AddSingleton<DemoStatus>();
+        builder.Services.AddHostedService<DemoLoader>();
         builder.Services.AddSingleton(new FhirValidator());
         builder.Services.AddSingleton<WritePipeline>();
         builder.Services.AddSingleton<ReadPipeline>();

@@ -1,0 +1,29 @@
+namespace Shifo.Import.Tests;
+
+/// <summary>`shifo import --server`: synth output into a running server over HTTP.</summary>
+[Collection(SampleCollection.Name)]
+public sealed class ServerImportTests(SynthSample sample)
+{
+    [Theory]
+    [InlineData("ndjson")]
+    [InlineData("bundles")]
+    public async Task Loads_into_a_running_server(string format)
+    {
+        await using var server = await TestServer.StartAsync(TestServer.Sqlite(Path.Combine(sample.NewFolder(), "shifo.db")));
+        var (code, stdout, stderr) = Cli.Run("import", format == "ndjson" ? sample.Ndjson : sample.Bundles, "--server", server.Fhir, "--batch", "200");
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains($"import: {sample.Total} resources loaded", stdout);
+        await server.AssertLoadedAsync(sample);
+    }
+
+    [Fact]
+    public async Task An_invalid_line_fails_alone_with_its_file_and_line()
+    {
+        await using var server = await TestServer.StartAsync(TestServer.Sqlite(Path.Combine(sample.NewFolder(), "shifo.db")));
+        var file = BadInputTests.WithInvalidThirdLine(sample);
+        var (code, stdout, _) = Cli.Run("import", file, "--server", server.Fhir);
+        Assert.Equal(1, code);
+        Assert.Contains($"{file}:3:", stdout);
+        Assert.Equal(4, await server.CountAsync("Patient"));
+    }
+}
