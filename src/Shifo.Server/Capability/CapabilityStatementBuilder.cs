@@ -126,15 +126,7 @@ public sealed class CapabilityStatementBuilder(IResourceStore store, Microsoft.E
                 w.WriteStartArray("searchParam");
                 foreach (var sp in _catalog.Supported(type).OrderBy(s => s.Code, StringComparer.Ordinal)) WriteSearchParam(w, sp);
                 w.WriteEndArray();
-                w.WriteStartArray("operation");
-                foreach (var (name, definition) in Interactions.Operations.Concat(Interactions.TypeOperations.GetValueOrDefault(type, [])))
-                {
-                    w.WriteStartObject();
-                    w.WriteString("name", name);
-                    w.WriteString("definition", definition);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
+                WriteOperations(w, Interactions.Operations.Concat(Interactions.TypeOperations.GetValueOrDefault(type, [])));
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -146,19 +138,24 @@ public sealed class CapabilityStatementBuilder(IResourceStore store, Microsoft.E
                 w.WriteEndObject();
             }
             w.WriteEndArray();
-            w.WriteStartArray("operation");
-            foreach (var (name, definition) in Interactions.SystemOperations)
-            {
-                w.WriteStartObject();
-                w.WriteString("name", name);
-                w.WriteString("definition", definition);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
+            WriteOperations(w, Interactions.SystemOperations);
             w.WriteEndObject();
             w.WriteEndArray();
             w.WriteEndObject();
         }
         return buffer.ToArray();
+    }
+
+    private static void WriteOperations(Utf8JsonWriter w, IEnumerable<(string Name, string Definition)> operations)
+    {
+        w.WriteStartArray("operation");
+        foreach (var (name, definition) in operations)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", name);
+            w.WriteString("definition", definition);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 }
