@@ -4,6 +4,7 @@ using Shifo.Server.Capability;
 using Shifo.Server.Endpoints;
 using Shifo.Server.Http;
 using Shifo.Server.Pipeline;
+using Shifo.Server.Security;
 using Shifo.Storage;
 
 namespace Shifo.Server.Hosting;
@@ -48,6 +49,7 @@ public static class ShifoServer
         builder.Services.AddSingleton<Bundles.BatchProcessor>();
         builder.Services.AddSingleton<CapabilityStatementBuilder>();
         builder.Services.AddBulkData(builder.Configuration);
+        builder.Services.AddShifoSecurity(builder.Configuration);
 
         var app = builder.Build();
         app.UseMiddleware<FhirErrorMiddleware>();

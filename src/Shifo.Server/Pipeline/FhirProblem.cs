@@ -16,6 +16,9 @@ public enum ProblemKind
     NotAcceptable,
     MethodNotAllowed,
     NotImplemented,
+    Unauthorized,
+    Forbidden,
+    TooManyRequests,
 }
 
 /// <summary>A refused interaction with the issues to report in its OperationOutcome.</summary>

@@ -1,0 +1,18 @@
+using Shifo.Fhir.Model;
+using Shifo.Server.Security.Access;
+
+namespace Shifo.Server.Security.Audit;
+
+/// <summary>
+/// Where enforcement reports every access to patient data. Reads, searches and refusals are recorded off the
+/// request path (soon after the response); a write's AuditEvent is made here and stored by the writer in the same
+/// database transaction as the write.
+/// </summary>
+public interface IAuditTrail
+{
+    /// <summary>Records a read, search, operation or refused attempt.</summary>
+    void Record(AccessContext access, AuditRecord record);
+
+    /// <summary>The AuditEvent for a write, to be stored in the write's own transaction.</summary>
+    ElementNode ForWrite(AccessContext access, AuditRecord record);
+}

@@ -1,0 +1,29 @@
+namespace Shifo.Server.Security;
+
+/// <summary>Authorization, consent and audit settings, configuration section "Security" (SHIFO_Security__Enabled, ...).</summary>
+public sealed class SecurityOptions
+{
+    /// <summary>
+    /// On by default: every FHIR interaction needs a token. Off only for benchmarks and tests of FHIR behaviour
+    /// itself; production mode refuses to start with it off.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// The public address of this node (https://shifo.example.uz), used as token issuer ({base}/auth) and audience
+    /// ({base}/fhir). Empty: taken from each request's scheme and host, which suits one node behind no proxy.
+    /// </summary>
+    public string PublicBaseUrl { get; set; } = "";
+
+    /// <summary>Lifetime of access tokens.</summary>
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Lifetime of refresh tokens (authorization-code clients only).</summary>
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Tolerated clock difference when checking exp and nbf.</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A signing key older than this is replaced by a new one; the old one still verifies until its tokens expire.</summary>
+    public TimeSpan SigningKeyRotation { get; set; } = TimeSpan.FromDays(30);
+}

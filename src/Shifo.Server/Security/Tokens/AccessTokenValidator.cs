@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Shifo.Server.Security.Access;
+using Shifo.Server.Security.Scopes;
+
+namespace Shifo.Server.Security.Tokens;
+
+/// <summary>
+/// Checks an access token of this server: RS256 only, a known kid, a valid signature, iss and aud of this node,
+/// exp and nbf (with the clock skew), and the claims Shifo needs. Verified tokens are remembered until they expire,
+/// so that a client's repeated requests pay for the signature check once.
+/// </summary>
+public sealed class AccessTokenValidator(SigningKeyRing keys, IOptions<SecurityOptions> options, TimeProvider time)
+{
+    private const int CacheLimit = 100_000;
+    private readonly ConcurrentDictionary<string, AccessContext> _verified = new(StringComparer.Ordinal);
+
+    public sealed record Result(AccessContext? Access, string? Error);
+
+    public async ValueTask<Result> ValidateAsync(string token, string baseUrl, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var skew = options.Value.ClockSkew;
+        if (_verified.TryGetValue(token, out var known))
+            return known.ExpiresAt + skew > now ? new Result(known, null) : Fail("The access token has expired.");
+
+        if (!Jws.TryRead(token, out var header, out var payload)) return Fail("The access token is not a signed JWT.");
+        if (Str(header, "alg") != SigningKeyRing.Algorithm) return Fail("The access token is not signed with this server's algorithm.");
+        if (Str(header, "kid") is not { } kid || await keys.FindAsync(kid, ct) is not { } key) return Fail("The access token's signing key is unknown.");
+        if (!Jws.VerifySignature(token, key.Key, key.Algorithm)) return Fail("The access token's signature is invalid.");
+        if (Str(payload, "iss") != SecurityUrls.Issuer(baseUrl)) return Fail("The access token was issued by another server.");
+        if (!HasAudience(payload, SecurityUrls.Audience(baseUrl))) return Fail("The access token is for another audience.");
+        if (Num(payload, "exp") is not { } exp) return Fail("The access token has no expiry.");
+        if (DateTimeOffset.FromUnixTimeSeconds(exp) + skew <= now) return Fail("The access token has expired.");
+        if (Num(payload, "nbf") is { } nbf && DateTimeOffset.FromUnixTimeSeconds(nbf) - skew > now) return Fail("The access token is not valid yet.");
+        if (Str(payload, "sub") is not { } sub || Str(payload, "client_id") is not { } clientId || AccessRoles.FromClaim(Str(payload, "shifo_role")) is not { } role)
+            return Fail("The access token lacks sub, client_id or shifo_role.");
+
+        var access = new AccessContext
+        {
+            Subject = sub,
+            ClientId = clientId,
+            Role = role,
+            Scopes = ScopeSet.Parse(Str(payload, "scope")),
+            FhirUser = Str(payload, "fhirUser"),
+            Organization = Str(payload, "organization"),
+            Patient = Str(payload, "patient"),
+            TokenId = Str(payload, "jti"),
+            ExpiresAt = DateTimeOffset.FromUnixTimeSeconds(exp),
+        };
+        if (_verified.Count >= CacheLimit) _verified.Clear();
+        _verified[token] = access;
+        return new Result(access, null);
+    }
+
+    /// <summary>Forgets remembered tokens (after a revocation, so that the next use is checked afresh).</summary>
+    public void Forget(string token) => _verified.TryRemove(token, out _);
+
+    private static Result Fail(string error) => new(null, error);
+
+    private static string? Str(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static long? Num(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : null;
+
+    private static bool HasAudience(JsonElement payload, string audience)
+    {
+        if (!payload.TryGetProperty("aud", out var aud)) return false;
+        return aud.ValueKind switch
+        {
+            JsonValueKind.String => aud.GetString() == audience,
+            JsonValueKind.Array => aud.EnumerateArray().Any(a => a.ValueKind == JsonValueKind.String && a.GetString() == audience),
+            _ => false,
+        };
+    }
+}
