@@ -67,7 +67,7 @@ internal sealed class ValidationWalker
 
     private void Node(ElementNode node, NodePlan plan, in Scope scope)
     {
-        var children = node.Children;
+        var children = node.ChildList;
 
         if (!plan.IsResource && !node.HasValue)
             CheckEle1(node, plan, children);
@@ -88,7 +88,7 @@ internal sealed class ValidationWalker
     }
 
     /// <summary>ele-1 ("hasValue() or (children().count() > id.count())") natively: a value, or a child other than id.</summary>
-    private void CheckEle1(ElementNode node, NodePlan plan, IReadOnlyList<ElementNode> children)
+    private void CheckEle1(ElementNode node, NodePlan plan, List<ElementNode> children)
     {
         // an empty JSON object was already reported by the parser
         if (children.Count == 0 && plan.Format is null) return;
@@ -98,7 +98,7 @@ internal sealed class ValidationWalker
             + (plan.Format is null ? " (only an id is present)." : " (this primitive has neither a value nor extensions)."));
     }
 
-    private void Children(ElementNode node, NodePlan plan, IReadOnlyList<ElementNode> children, in Scope scope)
+    private void Children(ElementNode node, NodePlan plan, List<ElementNode> children, in Scope scope)
     {
         var n = plan.Children.Length;
         Span<int> counts = n <= 256 ? stackalloc int[n] : new int[n];
@@ -141,7 +141,7 @@ internal sealed class ValidationWalker
     private static string ChoiceNames(ElementNode node, ElementInfo el)
     {
         var names = new List<string>();
-        foreach (var c in node.Children)
+        foreach (var c in node.ChildList)
             if (ReferenceEquals(c.Definition, el))
                 names.Add(el.Name + char.ToUpperInvariant(c.TypeName[0]) + c.TypeName[1..]);
         return string.Join(", ", names);
