@@ -31,11 +31,24 @@ public sealed class FhirJsonParser
 
     private FhirJsonParser(FhirDefinitions defs) => _defs = defs;
 
+    [ThreadStatic] private static FhirJsonParser? t_reusable;
+
+    /// <summary>Forgets what a previous parse left behind (an invalid document stops it halfway through an object).</summary>
+    private void Reset()
+    {
+        _issues.Clear();
+        foreach (var seen in _seenByDepth) seen.Clear();
+    }
+
     public static ParseResult Parse(string json) => Parse(Encoding.UTF8.GetBytes(json));
 
     public static ParseResult Parse(ReadOnlySpan<byte> utf8, FhirDefinitions? definitions = null)
     {
-        var parser = new FhirJsonParser(definitions ?? FhirDefinitions.R4);
+        var defs = definitions ?? FhirDefinitions.R4;
+        // one parser per thread is reused: its scratch lists would otherwise be allocated again for every resource
+        var parser = t_reusable is { } cached && ReferenceEquals(cached._defs, defs) ? cached : new FhirJsonParser(defs);
+        t_reusable = null; // taken while in use
+        parser.Reset();
         ElementNode? root = null;
         try
         {
@@ -62,6 +75,8 @@ public sealed class FhirJsonParser
         }
         var result = new ParseResult { Resource = root };
         result.Issues.AddRange(parser._issues);
+        parser._issues.Clear();
+        t_reusable = parser;
         return result;
     }
 

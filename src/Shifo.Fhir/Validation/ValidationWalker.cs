@@ -72,7 +72,7 @@ internal sealed class ValidationWalker
         if (!plan.IsResource && !node.HasValue)
             CheckEle1(node, plan, children);
 
-        if (plan.Format is { } format && node.Value is { } value && node.ValueKind == PrimitiveJson.KindOf(plan.TypeCode)
+        if (plan.Format is { } format && node.Value is { } value && node.ValueKind == plan.ValueKind
             && format.Check(value) is { } problem)
             Error("value", node, problem);
 
@@ -107,11 +107,12 @@ internal sealed class ValidationWalker
             var child = children[i];
             var def = child.Definition;
             if (def is null) continue; // unknown content: reported by the parser
-            if (plan.ChildIndex.TryGetValue(def, out var slot)) counts[slot]++;
+            var known = plan.ChildIndex.TryGetValue(def, out var slot);
+            if (known) counts[slot]++;
             if (child.IsResource)
                 Resource(child, def.Name == "contained" ? scope.RootResource : null, scope.Bundle);
             else
-                Node(child, _plans.For(def, child.TypeName), scope);
+                Node(child, known ? plan.ChildPlan(slot, child.TypeName, _plans) : _plans.For(def, child.TypeName), scope);
         }
         Cardinality(node, plan, counts);
     }
