@@ -123,9 +123,9 @@ internal static class Compiler
     /// subexpression: dom-3 reads <c>%resource.descendants()</c> four times, and again per contained resource inside
     /// a where(), which made it the validator's most expensive invariant.
     /// </summary>
-    private static Eval Memoized(Eval inner, object key) => (s, input) =>
+    private static Eval Memoized(Eval inner, string key) => (s, input) =>
         {
-            var memo = s.Memo ??= new Dictionary<object, IReadOnlyList<object>>(ReferenceEqualityComparer.Instance);
+            var memo = s.Memo ??= new Dictionary<string, IReadOnlyList<object>>(StringComparer.Ordinal);
             if (memo.TryGetValue(key, out var known)) return known;
             var result = inner(s, input);
             memo[key] = result;

@@ -32,15 +32,15 @@ internal static class FocusIndependence
         _ => false,
     };
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Keys = new(StringComparer.Ordinal);
-
-    /// <summary>One object per distinct subexpression (by its structure, positions ignored), for memo lookups by reference.</summary>
-    public static object KeyOf(Node node)
+    /// <summary>
+    /// The memo key of a subexpression: its structure as text (positions ignored), equal for every occurrence of the
+    /// same subexpression. Not interned anywhere, so that compiling untrusted expressions keeps nothing alive.
+    /// </summary>
+    public static string KeyOf(Node node)
     {
         var text = new System.Text.StringBuilder();
         Write(node, text);
-        var key = text.ToString();
-        return Keys.GetOrAdd(key, key);
+        return text.ToString();
     }
 
     private static long _unique;
@@ -54,7 +54,7 @@ internal static class FocusIndependence
                 sb.Append(l.Value switch
                 {
                     null => "{}",
-                    string v => "'" + v.Replace("'", "\\'") + "'",
+                    string v => "'" + v.Replace("\\", "\\\\").Replace("'", "\\'") + "'",
                     long v => "int:" + v.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     decimal v => "dec:" + v.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     bool v => v ? "true" : "false",
