@@ -24,6 +24,7 @@ public abstract class ServerFixture : IAsyncLifetime
     public string Fhir => BaseUrl + "/fhir";
     public abstract string StoreKind { get; }
     public IResourceStore Store => _app!.Services.GetRequiredService<IResourceStore>();
+    public IServiceProvider Services => _app!.Services;
 
     protected abstract Task<IDictionary<string, string?>> StoreSettingsAsync();
 
