@@ -71,6 +71,18 @@ public abstract class AuditTrailTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Agents_named_by_identifier_are_not_taken_for_patients()
+    {
+        var patient = NewPatient();
+        var client = "client-" + patient;
+        Trail.Record(SystemClient() with { ClientId = client }, SearchRecord(patient, "Observation?code=8867-4"));
+        await AuditSearch.WaitForAsync(server.Client, $"AuditEvent?patient=Patient/{patient}", 1);
+        // the client is an agent (agent parameter), but resolve() of an identifier is no Patient (patient parameter)
+        await AuditSearch.WaitForAsync(server.Client, $"AuditEvent?agent:identifier={AuditCodes.ClientSystem}|{client}", 1);
+        Assert.Equal(0, await AuditSearch.CountAsync(server.Client, $"AuditEvent?patient:identifier={AuditCodes.ClientSystem}|{client}"));
+    }
+
+    [Fact]
     public async Task Many_threads_recording_lose_nothing()
     {
         var patient = NewPatient();
