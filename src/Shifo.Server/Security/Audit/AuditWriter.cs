@@ -14,7 +14,7 @@ namespace Shifo.Server.Security.Audit;
 public sealed class AuditWriter(AuditQueue queue, AuditEventBuilder builder, IResourceStore store, IOptions<AuditOptions> options,
     ILogger<AuditWriter> log) : IHostedService
 {
-    private readonly AuditOptions _options = options.Value;
+    private readonly AuditOptions _options = Checked(options.Value);
     private readonly CancellationTokenSource _abandon = new();
     private Task? _loop;
 
@@ -37,7 +37,7 @@ public sealed class AuditWriter(AuditQueue queue, AuditEventBuilder builder, IRe
     {
         queue.Close();
         if (_loop is null) return;
-        // the host's stop timeout: past it, the retries stop and whatever is left is counted as lost
+        // the host's stop timeout: past it, no more retries; each batch left gets one try and what fails is counted as lost
         await using var registration = ct.Register(() => _abandon.Cancel());
         await _loop;
     }
@@ -54,14 +54,17 @@ public sealed class AuditWriter(AuditQueue queue, AuditEventBuilder builder, IRe
             while (await reader.WaitToReadAsync())
             {
                 // linger up to the flush interval to fill a batch; under load batches fill at once
-                var deadline = DateTime.UtcNow + _options.FlushInterval;
+                using var linger = new CancellationTokenSource(_options.FlushInterval);
                 while (batch.Count < _options.MaxBatchSize)
                 {
                     if (reader.TryRead(out var item)) { batch.Add(item); continue; }
-                    var wait = deadline - DateTime.UtcNow;
-                    if (wait <= TimeSpan.Zero || _abandon.IsCancellationRequested || reader.Completion.IsCompleted) break;
-                    var more = reader.WaitToReadAsync().AsTask();
-                    if (await Task.WhenAny(more, Task.Delay(wait)) != more || !await more) break;
+                    if (_abandon.IsCancellationRequested) break;
+                    try
+                    {
+                        // false: closed and empty (shutdown), store what we have
+                        if (!await reader.WaitToReadAsync(linger.Token)) break;
+                    }
+                    catch (OperationCanceledException) { break; }
                 }
                 await StoreAsync(batch);
                 batch.Clear();
@@ -91,7 +94,7 @@ public sealed class AuditWriter(AuditQueue queue, AuditEventBuilder builder, IRe
         // one event may be what fails the batch: the others still get stored
         var failed = 0;
         foreach (var node in nodes)
-            if (!await TryCreateAsync([node], 2)) failed++;
+            if (_abandon.IsCancellationRequested || !await TryCreateAsync([node], 2)) failed++;
         if (failed > 0) GiveUp(failed, "could not be stored");
     }
 
@@ -123,6 +126,14 @@ public sealed class AuditWriter(AuditQueue queue, AuditEventBuilder builder, IRe
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
             }
         }
+    }
+
+    private static AuditOptions Checked(AuditOptions o)
+    {
+        if (o.MaxBatchSize < 1) throw new InvalidOperationException("Security:Audit:MaxBatchSize must be at least 1.");
+        if (o.MaxAttempts < 1) throw new InvalidOperationException("Security:Audit:MaxAttempts must be at least 1.");
+        if (o.FlushInterval < TimeSpan.Zero) throw new InvalidOperationException("Security:Audit:FlushInterval must not be negative.");
+        return o;
     }
 
     private void GiveUp(int count, string why)
