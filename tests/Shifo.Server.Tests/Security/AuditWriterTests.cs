@@ -24,7 +24,7 @@ public abstract class AuditWriterTests(ServerFixture server)
     [Fact]
     public async Task A_failing_batch_is_retried_until_stored()
     {
-        var flaky = new FlakyStore(server.Store, failures: 3);
+        var flaky = new AuditFlakyStore(server.Store, failures: 3);
         var (_, writer, trail) = Pipeline(flaky);
         await writer.StartAsync(CancellationToken.None);
         var patient = NewPatient();
@@ -39,7 +39,7 @@ public abstract class AuditWriterTests(ServerFixture server)
     [Fact]
     public async Task What_can_never_be_stored_is_counted_and_the_writer_goes_on()
     {
-        var (_, writer, trail) = Pipeline(new FlakyStore(server.Store, failures: int.MaxValue), maxAttempts: 2);
+        var (_, writer, trail) = Pipeline(new AuditFlakyStore(server.Store, failures: int.MaxValue), maxAttempts: 2);
         await writer.StartAsync(CancellationToken.None);
         var patient = NewPatient();
         for (var i = 0; i < 5; i++) trail.Record(Practitioner(), ReadRecord(patient, $"Observation/o{i}"));

@@ -6,7 +6,7 @@ using Shifo.Storage.Search;
 namespace Shifo.Server.Tests.Security;
 
 /// <summary>A real store whose bulk create fails its first <paramref name="failures"/> calls, as a database outage would.</summary>
-public sealed class FlakyStore(IResourceStore inner, int failures) : IResourceStore
+public sealed class AuditFlakyStore(IResourceStore inner, int failures) : IResourceStore
 {
     private int _calls;
 
