@@ -5,6 +5,7 @@ using Shifo.Server.Endpoints;
 using Shifo.Server.Http;
 using Shifo.Server.Pipeline;
 using Shifo.Server.Security;
+using Shifo.Server.Security.AuthServer;
 using Shifo.Storage;
 
 namespace Shifo.Server.Hosting;
@@ -56,6 +57,7 @@ public static class ShifoServer
         app.MapSite();
         app.MapFhir();
         app.MapBulkData();
+        app.MapAuthServer();
         return app;
     }
 }
