@@ -25,6 +25,11 @@ public static class ShifoServer
             args = args.Where(a => a != "--demo").ToArray();
             overrides = new Dictionary<string, string?>(overrides ?? new Dictionary<string, string?>()) { ["Demo:Enabled"] = "true" };
         }
+        if (args.Contains("--production"))
+        {
+            args = args.Where(a => a != "--production").ToArray();
+            overrides = new Dictionary<string, string?>(overrides ?? new Dictionary<string, string?>()) { ["Server:Production"] = "true" };
+        }
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddEnvironmentVariables("SHIFO_");
         builder.Configuration.AddCommandLine(args);
@@ -36,10 +41,14 @@ public static class ShifoServer
         builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection("Server"));
         var storeOptions = builder.Configuration.GetSection("Store").Get<StoreOptions>() ?? new StoreOptions();
         builder.Services.AddSingleton(_ => ResourceStoreFactory.Create(storeOptions));
+        builder.Services.AddSingleton(storeOptions);
+        // hosted services start in this order: schema, production checks, demo data, demo accounts
         builder.Services.AddHostedService<StoreInitializer>();
+        builder.Services.AddHostedService<ProductionGuard>();
         builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Demo"));
         builder.Services.AddSingleton<DemoStatus>();
         builder.Services.AddHostedService<DemoLoader>();
+        builder.Services.AddHostedService<DemoAccounts>();
         builder.Services.AddSingleton(new FhirValidator());
         builder.Services.AddSingleton<WritePipeline>();
         builder.Services.AddSingleton<ReadPipeline>();

@@ -25,7 +25,13 @@ public abstract class ServerFixture : IAsyncLifetime
     public abstract string StoreKind { get; }
     public IResourceStore Store => _app!.Services.GetRequiredService<IResourceStore>();
 
+    /// <summary>The running app's services (e.g. the token validator, to check what the server issued).</summary>
+    public IServiceProvider Services => _app!.Services;
+
     protected abstract Task<IDictionary<string, string?>> StoreSettingsAsync();
+
+    /// <summary>The configuration the server was started with, to start another server on the same database.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; private set; } = new Dictionary<string, string?>();
 
     public async Task InitializeAsync()
     {
@@ -33,6 +39,7 @@ public abstract class ServerFixture : IAsyncLifetime
         settings["Urls"] = "http://127.0.0.1:0";
         settings["Server:MaxBodyBytes"] = MaxBodyBytes.ToString();
         settings["Logging:LogLevel:Default"] = "Warning";
+        Settings = new Dictionary<string, string?>(settings);
         _app = ShifoServer.Build([], settings);
         await _app.StartAsync();
         BaseUrl = _app.Urls.First().TrimEnd('/');
