@@ -16,18 +16,19 @@ public sealed class AdminAccess(AccessTokenValidator validator) : IEndpointFilte
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || header.Length <= 7)
         {
             await OAuthResponses.ErrorAsync(context, 401, "invalid_token", "An access token (Authorization: Bearer) is required.");
-            return null;
+            // the answer is written: nothing more to send
+            return Results.Empty;
         }
         var result = await validator.ValidateAsync(header[7..].Trim(), SecurityUrls.Base(context.Request), context.RequestAborted);
         if (result.Access is not { } access)
         {
             await OAuthResponses.ErrorAsync(context, 401, "invalid_token", result.Error ?? "The access token is not valid.");
-            return null;
+            return Results.Empty;
         }
         if (access.Role != AccessRole.Admin)
         {
             await OAuthResponses.ErrorAsync(context, 403, "insufficient_scope", "Only administrators may manage users, clients and keys.");
-            return null;
+            return Results.Empty;
         }
         context.SetAccess(access with { RemoteAddress = context.Connection.RemoteIpAddress?.ToString() });
         return await next(invocation);
