@@ -9,7 +9,7 @@ public sealed class SessionEndpoints(AccountStore accounts, AccessTokenValidator
     /// <summary>
     /// Revokes a refresh token of the calling client. As RFC 7009 §2.2 says, an unknown or foreign token is answered
     /// 200 too: the answer must not tell whether a token exists. Access tokens are JWTs that live out their short
-    /// lifetime; the validator forgets a cached one so that it is checked afresh.
+    /// lifetime (Security:AccessTokenLifetime): there is no list of them to strike one from.
     /// </summary>
     public async Task RevokeAsync(HttpContext context)
     {
@@ -22,7 +22,6 @@ public sealed class SessionEndpoints(AccountStore accounts, AccessTokenValidator
             if (client is null || !client.Active) throw OAuthException.InvalidClient("The client is unknown.");
             var record = await accounts.FindRefreshTokenAsync(Secrets.Hash(token), context.RequestAborted);
             if (record is not null && record.ClientId == clientId) await accounts.RevokeRefreshTokenAsync(record.TokenHash, context.RequestAborted);
-            validator.Forget(token);
             OAuthResponses.NoStore(context.Response);
             context.Response.StatusCode = StatusCodes.Status200OK;
         }
@@ -61,7 +60,6 @@ public sealed class SessionEndpoints(AccountStore accounts, AccessTokenValidator
         {
             var result = await validator.ValidateAsync(accessToken, SecurityUrls.Base(context.Request), ct);
             if (result.Access is { } access) (userId, clientId) = (access.Subject, access.ClientId);
-            validator.Forget(accessToken);
         }
         if (userId is not null && clientId is not null) await accounts.RevokeUserClientAsync(userId, clientId, ct);
 
