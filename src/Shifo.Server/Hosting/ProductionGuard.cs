@@ -24,7 +24,7 @@ public sealed class ProductionGuard(IOptions<ServerOptions> server, IOptions<Dem
             throw new ProductionRefusedException("Shifo will not start: production mode needs Security:Enabled=true.");
         var demoAccounts = await accounts.CountActiveDemoAccountsAsync(ct);
         if (demoAccounts > 0)
-            throw new ProductionRefusedException($"Shifo will not start: production mode, but the database holds {demoAccounts} active demo user(s) or client(s). Deactivate or remove them first.");
+            throw new ProductionRefusedException($"Shifo will not start: production mode, but the database holds {demoAccounts} active demo user(s) or client(s). Start once without --production and --demo, then POST /auth/admin/demo/deactivate with an admin token.");
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;

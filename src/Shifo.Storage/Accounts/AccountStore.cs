@@ -76,6 +76,19 @@ public sealed class AccountStore(IResourceStore store)
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct));
     }
 
+    /// <summary>Deactivates every demo user and client and revokes the demo users' refresh tokens, in one transaction; returns how many accounts.</summary>
+    public async Task<int> DeactivateDemoAccountsAsync(CancellationToken ct)
+    {
+        await using var connection = await _dialect.OpenAsync(ct);
+        await using var tx = await _dialect.BeginWriteAsync(connection, ct);
+        await JobStore.ExecuteAsync(connection, tx,
+            "UPDATE auth_refresh_token SET revoked = @t WHERE user_id IN (SELECT user_id FROM auth_user WHERE demo = @t)", ct, ("@t", true));
+        var users = await JobStore.ExecuteAsync(connection, tx, "UPDATE auth_user SET active = @f WHERE demo = @t AND active = @t", ct, ("@t", true), ("@f", false));
+        var clients = await JobStore.ExecuteAsync(connection, tx, "UPDATE auth_client SET active = @f WHERE demo = @t AND active = @t", ct, ("@t", true), ("@f", false));
+        await tx.CommitAsync(ct);
+        return users + clients;
+    }
+
     // ---- signing keys ----
 
     public Task AddSigningKeyAsync(SigningKeyRecord key, CancellationToken ct) =>

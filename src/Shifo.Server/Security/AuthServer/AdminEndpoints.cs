@@ -50,6 +50,10 @@ public sealed class AdminEndpoints(AccountStore accounts, PasswordHasher hasher,
             ["clients"] = new JsonArray((await accounts.ListClientsAsync(context.RequestAborted)).Select(c => (JsonNode)ClientJson(c)).ToArray()),
         });
 
+    /// <summary>Switches every demo user and client off (before going to production, which refuses active ones).</summary>
+    public async Task DeactivateDemoAsync(HttpContext context) =>
+        await OAuthResponses.JsonAsync(context, 200, new JsonObject { ["deactivated"] = await accounts.DeactivateDemoAccountsAsync(context.RequestAborted) });
+
     public async Task RotateKeyAsync(HttpContext context)
     {
         var key = await keys.RotateAsync(context.RequestAborted);

@@ -22,6 +22,7 @@ public static class AuthServerRoutes
         admin.MapGet("/users", (HttpContext c, AdminEndpoints e) => e.ListUsersAsync(c));
         admin.MapPost("/clients", (HttpContext c, AdminEndpoints e) => e.CreateClientAsync(c));
         admin.MapGet("/clients", (HttpContext c, AdminEndpoints e) => e.ListClientsAsync(c));
+        admin.MapPost("/demo/deactivate", (HttpContext c, AdminEndpoints e) => e.DeactivateDemoAsync(c));
         admin.MapPost("/keys/rotate", (HttpContext c, AdminEndpoints e) => e.RotateKeyAsync(c));
     }
 }
