@@ -111,6 +111,8 @@ public abstract partial class AuthServerTests
         Assert.Equal("invalid_request", await AuthTestClient.ErrorAsync(json, HttpStatusCode.BadRequest));
         var repeated = await AuthTestClient.PostFormAsync(Client, "auth/token", ("grant_type", "client_credentials"), ("grant_type", "refresh_token"));
         Assert.Equal("invalid_request", await AuthTestClient.ErrorAsync(repeated, HttpStatusCode.BadRequest));
+        var huge = await AuthTestClient.PostFormAsync(Client, "auth/token", ("grant_type", "client_credentials"), ("client_assertion", new string('a', 100_000)));
+        Assert.Equal("invalid_request", await AuthTestClient.ErrorAsync(huge, HttpStatusCode.BadRequest));
         var noAssertion = await AuthTestClient.PostFormAsync(Client, "auth/token", ("grant_type", "client_credentials"), ("scope", "system/*.rs"));
         Assert.Equal("invalid_client", await AuthTestClient.ErrorAsync(noAssertion, HttpStatusCode.Unauthorized));
     }
