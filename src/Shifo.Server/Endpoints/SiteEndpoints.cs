@@ -1,9 +1,10 @@
 using System.Net;
+using Shifo.Server.Security.Audit;
 using Shifo.Storage;
 
 namespace Shifo.Server.Endpoints;
 
-/// <summary>The landing page (/), the health check (/healthz, store included) and the liveness probe (/livez, the process only).</summary>
+/// <summary>The landing page (/), the health check (/healthz, store included, with the audit events waiting to be stored) and the liveness probe (/livez, the process only).</summary>
 public static class SiteEndpoints
 {
     public static void MapSite(this WebApplication app)
@@ -39,17 +40,17 @@ public static class SiteEndpoints
         return Results.Content(html, "text/html; charset=utf-8");
     }
 
-    private static async Task<IResult> Health(IResourceStore store, CancellationToken ct)
+    private static async Task<IResult> Health(IResourceStore store, AuditQueue audit, CancellationToken ct)
     {
         try
         {
             // a read that touches the database: fails when the store is unreachable
             await store.ReadAsync("Patient", "healthz", ct);
-            return Results.Json(new { status = "ok", store = store.Kind });
+            return Results.Json(new { status = "ok", store = store.Kind, auditQueue = audit.Depth });
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return Results.Json(new { status = "unavailable", store = store.Kind }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            return Results.Json(new { status = "unavailable", store = store.Kind, auditQueue = audit.Depth }, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }
 }

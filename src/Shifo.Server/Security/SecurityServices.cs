@@ -21,7 +21,7 @@ public static class SecurityServices
         services.AddSingleton<SigningKeyRing>();
         services.AddSingleton<AccessTokenIssuer>();
         services.AddSingleton<AccessTokenValidator>();
-        services.AddSingleton<IAuditTrail, NoAuditTrail>();
+        services.AddAuditTrail(configuration);
         services.AddAuthServer();
         return services;
     }

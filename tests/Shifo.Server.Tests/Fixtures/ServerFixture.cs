@@ -24,8 +24,6 @@ public abstract class ServerFixture : IAsyncLifetime
     public string Fhir => BaseUrl + "/fhir";
     public abstract string StoreKind { get; }
     public IResourceStore Store => _app!.Services.GetRequiredService<IResourceStore>();
-
-    /// <summary>The running app's services (e.g. the token validator, to check what the server issued).</summary>
     public IServiceProvider Services => _app!.Services;
 
     protected abstract Task<IDictionary<string, string?>> StoreSettingsAsync();
