@@ -6,6 +6,7 @@ using Shifo.Server.Http;
 using Shifo.Server.Pipeline;
 using Shifo.Server.Security;
 using Shifo.Server.Security.AuthServer;
+using Shifo.Server.Security.Hardening;
 using Shifo.Storage;
 
 namespace Shifo.Server.Hosting;
@@ -37,6 +38,7 @@ public static class ShifoServer
         builder.WebHost.UseUrls(builder.Configuration["Urls"] is { Length: > 0 } urls ? urls : "http://localhost:8080");
         // the body limit is enforced by RequestBody, which answers 413 with an OperationOutcome
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
+        builder.AddShifoHardening();
 
         builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection("Server"));
         var storeOptions = builder.Configuration.GetSection("Store").Get<StoreOptions>() ?? new StoreOptions();
@@ -63,6 +65,7 @@ public static class ShifoServer
 
         var app = builder.Build();
         app.UseMiddleware<FhirErrorMiddleware>();
+        app.UseShifoHardening();
         app.MapSite();
         app.MapFhir();
         app.MapBulkData();

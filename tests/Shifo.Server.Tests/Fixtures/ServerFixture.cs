@@ -37,6 +37,8 @@ public abstract class ServerFixture : IAsyncLifetime
         settings["Urls"] = "http://127.0.0.1:0";
         settings["Server:MaxBodyBytes"] = MaxBodyBytes.ToString();
         settings["Logging:LogLevel:Default"] = "Warning";
+        // FHIR-behaviour suites send bursts far above a client's default rate; the limits have tests of their own
+        settings["Security:RateLimit:Enabled"] = "false";
         Settings = new Dictionary<string, string?>(settings);
         _app = ShifoServer.Build([], settings);
         await _app.StartAsync();

@@ -33,8 +33,6 @@ public static class DiscoveryEndpoints
     {
         var published = await keys.PublishedAsync(context.RequestAborted);
         var set = new JsonObject { ["keys"] = new JsonArray(published.Select(k => (JsonNode)ToNode(Jwk.FromPublicKey(k.Key, k.Kid, k.Algorithm))).ToArray()) };
-        // short-lived in caches: after a rotation, verifiers must see the new key soon
-        context.Response.Headers.CacheControl = "public, max-age=60";
         return Results.Text(set.ToJsonString(), "application/jwk-set+json", statusCode: 200);
     }
 
