@@ -5,6 +5,7 @@ using Shifo.Server.Endpoints;
 using Shifo.Server.Http;
 using Shifo.Server.Pipeline;
 using Shifo.Server.Security;
+using Shifo.Server.Security.AuthServer;
 using Shifo.Server.Security.Hardening;
 using Shifo.Storage;
 
@@ -25,6 +26,11 @@ public static class ShifoServer
             args = args.Where(a => a != "--demo").ToArray();
             overrides = new Dictionary<string, string?>(overrides ?? new Dictionary<string, string?>()) { ["Demo:Enabled"] = "true" };
         }
+        if (args.Contains("--production"))
+        {
+            args = args.Where(a => a != "--production").ToArray();
+            overrides = new Dictionary<string, string?>(overrides ?? new Dictionary<string, string?>()) { ["Server:Production"] = "true" };
+        }
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddEnvironmentVariables("SHIFO_");
         builder.Configuration.AddCommandLine(args);
@@ -37,10 +43,14 @@ public static class ShifoServer
         builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection("Server"));
         var storeOptions = builder.Configuration.GetSection("Store").Get<StoreOptions>() ?? new StoreOptions();
         builder.Services.AddSingleton(_ => ResourceStoreFactory.Create(storeOptions));
+        builder.Services.AddSingleton(storeOptions);
+        // hosted services start in this order: schema, production checks, demo data, demo accounts
         builder.Services.AddHostedService<StoreInitializer>();
+        builder.Services.AddHostedService<ProductionGuard>();
         builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Demo"));
         builder.Services.AddSingleton<DemoStatus>();
         builder.Services.AddHostedService<DemoLoader>();
+        builder.Services.AddHostedService<DemoAccounts>();
         builder.Services.AddSingleton(new FhirValidator());
         builder.Services.AddSingleton<WritePipeline>();
         builder.Services.AddSingleton<ReadPipeline>();
@@ -59,6 +69,7 @@ public static class ShifoServer
         app.MapSite();
         app.MapFhir();
         app.MapBulkData();
+        app.MapAuthServer();
         return app;
     }
 }

@@ -1,5 +1,10 @@
+using Shifo.Server.Security.Accounts;
 using Shifo.Server.Security.Audit;
+using Shifo.Server.Security.AuthServer;
+using Shifo.Server.Security.Passwords;
 using Shifo.Server.Security.Tokens;
+using Shifo.Storage;
+using Shifo.Storage.Accounts;
 
 namespace Shifo.Server.Security;
 
@@ -10,11 +15,28 @@ public static class SecurityServices
     {
         services.Configure<SecurityOptions>(configuration.GetSection("Security"));
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<ISigningKeyStore, InMemorySigningKeyStore>();
+        services.AddSingleton(sp => new AccountStore(sp.GetRequiredService<IResourceStore>()));
+        // keys in the database: every node signs and verifies with the same ring, and tokens survive a restart
+        services.AddSingleton<ISigningKeyStore, DatabaseSigningKeyStore>();
         services.AddSingleton<SigningKeyRing>();
         services.AddSingleton<AccessTokenIssuer>();
         services.AddSingleton<AccessTokenValidator>();
         services.AddAuditTrail(configuration);
+        services.AddAuthServer();
         return services;
+    }
+
+    private static void AddAuthServer(this IServiceCollection services)
+    {
+        services.AddSingleton<PasswordHasher>();
+        services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<LoginFormToken>();
+        services.AddSingleton<ClientAssertionVerifier>();
+        services.AddSingleton<ClientCredentialsGrant>();
+        services.AddSingleton<UserTokenGrants>();
+        services.AddSingleton<AuthorizeEndpoint>();
+        services.AddSingleton<SessionEndpoints>();
+        services.AddSingleton<AdminEndpoints>();
+        services.AddSingleton<AdminAccess>();
     }
 }
