@@ -37,6 +37,9 @@ public class MemoizationTests : FhirPathTestBase
     [InlineData("Patient.name.select(given.where($this != %resource.name.first().given.first()).first())", "Olim,Shava")]
     [InlineData("Patient.name.select(given.exists($this = %resource.name.given.last()).toString())", "false,true")]
     [InlineData("Patient.name.all(given.first() = %resource.name.first().given.first()).toString()", "false")]
+    // arguments of a function with a focus-independent target are evaluated against the focus of the call
+    [InlineData("Patient.name.select(%resource.id.first().combine(given.first()).join('-'))", "p1-Shavkat,p1-Shava")]
+    [InlineData("Patient.name.given.select('Shavkat'.indexOf($this).toString())", "0,-1,-1")]
     [InlineData("Patient.telecom.select(system + ':' + %resource.telecom.where(system = 'email').value.first())", "phone:a@b.uz,email:a@b.uz")]
     public void Every_focus_gets_its_own_answer(string expression, string expected) =>
         Assert.Equal(expected.Split(','), Strings(Eval(expression, Patient)));

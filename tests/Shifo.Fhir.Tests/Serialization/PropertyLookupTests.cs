@@ -104,6 +104,18 @@ public class PropertyLookupTests
         Assert.Contains("more than once", issue.Message);
     }
 
+    [Theory]
+    [InlineData("""{"resourceType":"Patient","birthDate":"1974-12-25","_birthDate":{"id":"a"},"\u005fbirthDate":{"id":"b"}}""",
+        """{"resourceType":"Patient","birthDate":"1974-12-25","_birthDate":{"id":"a"},"_birthDate":{"id":"b"}}""")]
+    [InlineData("""{"resourceType":"Patient","\u005fbirthDate":{"id":"a"},"birthDate":"1974-12-25","_birthDat\u0065":{"id":"b"}}""",
+        """{"resourceType":"Patient","_birthDate":{"id":"a"},"birthDate":"1974-12-25","_birthDate":{"id":"b"}}""")]
+    public void Escaped_primitive_extras_count_as_the_same_property(string escaped, string plain)
+    {
+        var fromEscaped = FhirJsonParser.Parse(escaped);
+        Assert.Contains(fromEscaped.Issues, i => i.Expression == "Patient._birthDate" && i.Message.Contains("more than once"));
+        Assert.Equal(IssueTexts(FhirJsonParser.Parse(plain)), IssueTexts(fromEscaped));
+    }
+
     [Fact]
     public void Unknown_names_are_reported_by_their_unescaped_text_and_kept()
     {
