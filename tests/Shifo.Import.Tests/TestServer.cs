@@ -26,6 +26,7 @@ public sealed class TestServer : IAsyncDisposable
         {
             ["Urls"] = "http://127.0.0.1:0",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Security:Enabled"] = "false",
         };
         var app = ShifoServer.Build(args, settings);
         await app.StartAsync();

@@ -4,6 +4,7 @@ using Shifo.Fhir.Outcomes;
 using Shifo.Server.Hosting;
 using Shifo.Server.Http;
 using Shifo.Server.Pipeline;
+using Shifo.Server.Security.Enforcement;
 using Shifo.Storage;
 using Shifo.Storage.Jobs;
 
@@ -29,11 +30,13 @@ public static class BulkEndpoints
 
     private static async Task ExportAsync(HttpContext context, IServiceProvider services, string level, string? groupId)
     {
+        BulkAccess.RequireSystem(context);
         BulkKickoff.RequireAsync(context.Request);
         var parameters = context.Request.Query.SelectMany(q => q.Value.Select(v => (q.Key, v ?? ""))).ToList();
         if (HttpMethods.IsPost(context.Request.Method) && context.Request.ContentLength is > 0)
             parameters.AddRange(ParametersBody(await services.GetRequiredService<RequestBody>().ReadAsync(context.Request, context.RequestAborted)));
         var (types, since) = BulkKickoff.ExportParameters(parameters);
+        BulkAccess.RequireExport(context, types);
         if (groupId is not null)
         {
             ResourceIdentity.RequireId(groupId);
@@ -76,6 +79,7 @@ public static class BulkEndpoints
 
     private static async Task ImportAsync(HttpContext context, IServiceProvider services)
     {
+        BulkAccess.RequireSystem(context);
         BulkKickoff.RequireAsync(context.Request);
         var folders = services.GetRequiredService<BulkFolders>();
         var jobId = Guid.CreateVersion7().ToString();
@@ -84,6 +88,7 @@ public static class BulkEndpoints
         if (media is "application/fhir+ndjson" or "application/ndjson" or "application/x-ndjson")
         {
             // a small import in the body: kept in the job folder so that a restart can resume it
+            BulkAccess.RequireImport(context, [null]);
             Directory.CreateDirectory(folders.Job(jobId));
             var path = Path.Combine(folders.Job(jobId), "input.ndjson");
             await SaveBodyAsync(context, services.GetRequiredService<IOptions<ServerOptions>>().Value.MaxBodyBytes, path, folders, jobId);
@@ -92,6 +97,7 @@ public static class BulkEndpoints
         else
         {
             inputs = ImportInputs(await services.GetRequiredService<RequestBody>().ReadAsync(context.Request, context.RequestAborted), folders);
+            BulkAccess.RequireImport(context, inputs.Select(i => i.Type));
         }
         await StartAsync(context, services, BulkKinds.Import, new BulkSpec { Inputs = inputs, BaseUrl = FhirResponses.BaseUrl(context.Request) }, jobId);
     }
@@ -184,6 +190,7 @@ public static class BulkEndpoints
 
     private static async Task StatusAsync(HttpContext context, JobStore jobs, string job)
     {
+        BulkAccess.RequireSystem(context);
         var found = await jobs.GetAsync(job, context.RequestAborted) ?? throw NoJob(job);
         switch (found.Status)
         {
@@ -209,6 +216,7 @@ public static class BulkEndpoints
 
     private static async Task CancelAsync(HttpContext context, JobStore jobs, BulkFolders folders, string job)
     {
+        BulkAccess.RequireSystem(context);
         if (!await jobs.DeleteAsync(job, context.RequestAborted)) throw NoJob(job);
         // a running job notices at its next step and stops; its files go now
         if (Guid.TryParse(job, out _)) folders.DeleteJob(job);
@@ -218,6 +226,7 @@ public static class BulkEndpoints
 
     private static async Task FileAsync(HttpContext context, JobStore jobs, BulkFolders folders, string job, string name)
     {
+        BulkAccess.RequireSystem(context);
         var found = await jobs.GetAsync(job, context.RequestAborted);
         if (found is null || found.Status != JobStatus.Completed || !Guid.TryParse(job, out _)) throw NoFile(job, name);
         context.Response.ContentType = "application/fhir+ndjson";

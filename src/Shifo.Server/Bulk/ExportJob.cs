@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Shifo.Fhir.Definitions;
 using Shifo.Fhir.Serialization;
+using Shifo.Server.Security.Enforcement;
 using Shifo.Storage;
 using Shifo.Storage.Jobs;
 using Shifo.Storage.Model;
@@ -14,8 +15,10 @@ namespace Shifo.Server.Bulk;
 /// compartment (Patient and Group level), writing one NDJSON file per type, then stores the manifest. A restarted
 /// export starts over; a cancelled one (job row gone) stops at the next page and leaves no files.
 /// </summary>
-public sealed class ExportJob(IResourceStore store, JobStore jobs, BulkFolders folders, BulkOptions options)
+public sealed class ExportJob(TrustedStore trusted, JobStore jobs, BulkFolders folders, BulkOptions options)
 {
+    private readonly IResourceStore store = trusted.Store;
+
     private sealed class Cancelled : Exception;
 
     public async Task RunAsync(BulkJob job, CancellationToken ct)

@@ -5,6 +5,8 @@ using Shifo.Server.Endpoints;
 using Shifo.Server.Http;
 using Shifo.Server.Pipeline;
 using Shifo.Server.Security;
+using Shifo.Server.Security.Authentication;
+using Shifo.Server.Security.Enforcement;
 using Shifo.Storage;
 
 namespace Shifo.Server.Hosting;
@@ -25,6 +27,8 @@ public static class ShifoServer
             overrides = new Dictionary<string, string?>(overrides ?? new Dictionary<string, string?>()) { ["Demo:Enabled"] = "true" };
         }
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        // a singleton holding a request-scoped service (the guarded store) would bypass enforcement: fail at start instead
+        builder.Host.UseDefaultServiceProvider(o => { o.ValidateScopes = true; o.ValidateOnBuild = true; });
         builder.Configuration.AddEnvironmentVariables("SHIFO_");
         builder.Configuration.AddCommandLine(args);
         if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
@@ -34,25 +38,27 @@ public static class ShifoServer
 
         builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection("Server"));
         var storeOptions = builder.Configuration.GetSection("Store").Get<StoreOptions>() ?? new StoreOptions();
-        builder.Services.AddSingleton(_ => ResourceStoreFactory.Create(storeOptions));
+        // the real store for the server's own work; requests see IResourceStore, their guarded view of it
+        builder.Services.AddSingleton(_ => new TrustedStore(ResourceStoreFactory.Create(storeOptions)));
         builder.Services.AddHostedService<StoreInitializer>();
         builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Demo"));
         builder.Services.AddSingleton<DemoStatus>();
         builder.Services.AddHostedService<DemoLoader>();
         builder.Services.AddSingleton(new FhirValidator());
-        builder.Services.AddSingleton<WritePipeline>();
-        builder.Services.AddSingleton<ReadPipeline>();
+        builder.Services.AddScoped<WritePipeline>();
+        builder.Services.AddScoped<ReadPipeline>();
         builder.Services.AddSingleton<RequestBody>();
-        builder.Services.AddSingleton<ScopedWrites>();
-        builder.Services.AddSingleton<Bundles.EntryExecutor>();
-        builder.Services.AddSingleton<Bundles.TransactionProcessor>();
-        builder.Services.AddSingleton<Bundles.BatchProcessor>();
+        builder.Services.AddScoped<ScopedWrites>();
+        builder.Services.AddScoped<Bundles.EntryExecutor>();
+        builder.Services.AddScoped<Bundles.TransactionProcessor>();
+        builder.Services.AddScoped<Bundles.BatchProcessor>();
         builder.Services.AddSingleton<CapabilityStatementBuilder>();
         builder.Services.AddBulkData(builder.Configuration);
         builder.Services.AddShifoSecurity(builder.Configuration);
 
         var app = builder.Build();
         app.UseMiddleware<FhirErrorMiddleware>();
+        app.UseMiddleware<FhirAuthenticationMiddleware>();
         app.MapSite();
         app.MapFhir();
         app.MapBulkData();

@@ -64,6 +64,7 @@ public sealed class ScopedWrites(WritePipeline pipeline, IOptions<ServerOptions>
         long? ifMatch, CancellationToken ct)
     {
         ResourceIdentity.RequireType(type);
+        AuditEventRules.RefuseChange(type, "update");
         if (id is null)
         {
             var matches = await MatchAsync(scope, type, criteria ?? [], 2, ct);
@@ -89,6 +90,7 @@ public sealed class ScopedWrites(WritePipeline pipeline, IOptions<ServerOptions>
     public async Task<InteractionOutcome> DeleteAsync(IWriteScope scope, string type, string? id, IReadOnlyList<SearchParameter>? criteria, long? ifMatch, CancellationToken ct)
     {
         ResourceIdentity.RequireType(type);
+        AuditEventRules.RefuseChange(type, "delete");
         if (id is not null)
         {
             ResourceIdentity.RequireId(id);
@@ -118,6 +120,7 @@ public sealed class ScopedWrites(WritePipeline pipeline, IOptions<ServerOptions>
         long? ifMatch, CancellationToken ct)
     {
         ResourceIdentity.RequireType(type);
+        AuditEventRules.RefuseChange(type, "patch");
         StoredResource? current;
         if (id is null)
         {

@@ -62,6 +62,7 @@ public sealed class WritePipeline(IResourceStore store, FhirValidator validator)
     public async Task<UpdateResult> UpdateAsync(string type, string id, ReadOnlyMemory<byte> body, long? expectedVersion, CancellationToken ct)
     {
         ResourceIdentity.RequireType(type);
+        AuditEventRules.RefuseChange(type, "update");
         ResourceIdentity.RequireId(id);
         var resource = ParseAndValidate(type, body.Span);
         var bodyId = resource.Child("id")?.Value;
@@ -86,6 +87,7 @@ public sealed class WritePipeline(IResourceStore store, FhirValidator validator)
     public async Task<DeleteResult> DeleteAsync(string type, string id, long? expectedVersion, CancellationToken ct)
     {
         ResourceIdentity.RequireType(type);
+        AuditEventRules.RefuseChange(type, "delete");
         ResourceIdentity.RequireId(id);
         try
         {

@@ -1,5 +1,8 @@
 using Shifo.Server.Security.Audit;
+using Shifo.Server.Security.Enforcement;
 using Shifo.Server.Security.Tokens;
+
+using Shifo.Storage;
 
 namespace Shifo.Server.Security;
 
@@ -15,6 +18,16 @@ public static class SecurityServices
         services.AddSingleton<AccessTokenIssuer>();
         services.AddSingleton<AccessTokenValidator>();
         services.AddSingleton<IAuditTrail, NoAuditTrail>();
+
+        // enforcement: request handlers see IResourceStore as the request's guarded view of the TrustedStore
+        services.AddHttpContextAccessor();
+        services.AddSingleton<PatientCompartment>();
+        services.AddSingleton<CareRelationships>();
+        services.AddSingleton<PatientAccess>();
+        services.AddSingleton<SearchRules>();
+        services.AddScoped<RequestGuard>();
+        services.AddScoped<GuardedSearch>();
+        services.AddScoped<IResourceStore, GuardedResourceStore>();
         return services;
     }
 }

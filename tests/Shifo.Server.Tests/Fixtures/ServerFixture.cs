@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Shifo.Server.Hosting;
+using Shifo.Server.Security.Enforcement;
 using Shifo.Storage;
 using Shifo.Storage.Relational;
 
@@ -23,7 +24,17 @@ public abstract class ServerFixture : IAsyncLifetime
     public string BaseUrl { get; private set; } = "";
     public string Fhir => BaseUrl + "/fhir";
     public abstract string StoreKind { get; }
-    public IResourceStore Store => _app!.Services.GetRequiredService<IResourceStore>();
+    /// <summary>The real store (no request, so not the guarded view requests get).</summary>
+    public IResourceStore Store => _app!.Services.GetRequiredService<TrustedStore>().Store;
+
+    /// <summary>The running application's services (tokens are minted through its AccessTokenIssuer).</summary>
+    public IServiceProvider Services => _app!.Services;
+
+    /// <summary>Security on or off for this server; off keeps the FHIR-behaviour tests free of tokens.</summary>
+    protected virtual bool SecurityEnabled => false;
+
+    /// <summary>More settings or service overrides for subclasses (e.g. a recording audit trail).</summary>
+    protected virtual void Configure(WebApplication app) { }
 
     protected abstract Task<IDictionary<string, string?>> StoreSettingsAsync();
 
@@ -33,7 +44,9 @@ public abstract class ServerFixture : IAsyncLifetime
         settings["Urls"] = "http://127.0.0.1:0";
         settings["Server:MaxBodyBytes"] = MaxBodyBytes.ToString();
         settings["Logging:LogLevel:Default"] = "Warning";
+        settings["Security:Enabled"] = SecurityEnabled ? "true" : "false";
         _app = ShifoServer.Build([], settings);
+        Configure(_app);
         await _app.StartAsync();
         BaseUrl = _app.Urls.First().TrimEnd('/');
         Client = new HttpClient { BaseAddress = new Uri(BaseUrl + "/"), Timeout = TimeSpan.FromSeconds(60) };

@@ -1,0 +1,97 @@
+using Shifo.Server.Security.Audit;
+using Shifo.Server.Security.Scopes;
+using Shifo.Storage.Model;
+using Shifo.Storage.Search;
+
+namespace Shifo.Server.Security.Enforcement;
+
+/// <summary>
+/// A search and a history under enforcement, for the guarded store and the guarded write scope alike: the query is
+/// checked (and pinned) by <see cref="SearchRules"/>, a named patient is decided before anything runs, then every
+/// match and every _include/_revinclude is decided like a read and dropped silently when refused. When anything was
+/// dropped the total goes too, so that counts reveal nothing.
+/// </summary>
+public sealed class GuardedSearch(RequestGuard guard, SearchRules rules)
+{
+    public async Task<SearchPage> SearchAsync(SearchQuery query, Func<SearchQuery, Task<SearchPage>> run, CancellationToken ct)
+    {
+        if (guard.Unrestricted) return await run(query);
+        var access = guard.Access;
+        var interaction = query.ResourceType is null ? "search-system" : "search-type";
+        var (plan, refusal) = rules.Prepare(access, query);
+        if (plan is null) throw guard.Refuse(interaction, AuditAction.Read, query.ResourceType, refusal!);
+
+        if (plan.NamedPatient is { } named)
+        {
+            var decision = await guard.PatientAccess.DecideAsync(access, named, query.ResourceType!, startsCare: false, ct);
+            if (!decision.Allowed) throw guard.Refuse(interaction, AuditAction.Read, query.ResourceType, decision.Denied!, [named]);
+        }
+
+        var page = await run(plan.Query);
+        if (page.Issues.Any(i => i.IsError)) return page;
+        var dropped = false;
+        var matches = new List<StoredResource>(page.Matches.Count);
+        foreach (var match in page.Matches)
+        {
+            var verdict = plan.RegistrationLookup
+                ? await guard.DecideRegistrationMatchAsync(match, ct)
+                : await guard.DecideStoredAsync(match, ScopeActions.Search, ct);
+            if (verdict.IsAllowed)
+            {
+                matches.Add(match);
+                guard.RecordAccess(interaction, AuditAction.Read, null, verdict);
+            }
+            else dropped = true;
+        }
+        var included = new List<StoredResource>(page.Included.Count);
+        foreach (var include in page.Included)
+        {
+            var verdict = await guard.DecideStoredAsync(include, ScopeActions.Read, ct);
+            if (verdict.IsAllowed)
+            {
+                included.Add(include);
+                guard.RecordAccess(interaction, AuditAction.Read, null, verdict);
+            }
+            else dropped = true;
+        }
+        return dropped ? page with { Matches = matches, Included = included, Total = null } : page;
+    }
+
+    /// <summary>History: of one resource (decided on its current content first, then each version), of a type or the system (each version).</summary>
+    public async Task<HistoryPage> HistoryAsync(HistoryQuery query, Func<HistoryQuery, Task<HistoryPage>> run,
+        Func<string, string, Task<StoredResource?>> current, CancellationToken ct)
+    {
+        if (guard.Unrestricted) return await run(query);
+        var access = guard.Access;
+        var interaction = query.Id is not null ? "history-instance" : query.ResourceType is not null ? "history-type" : "history-system";
+        var actions = query.Id is not null ? ScopeActions.Read : ScopeActions.Search;
+        if (query.ResourceType is { } type)
+        {
+            if (!ScopeRules.Allows(access, type, actions, null) && !ScopeRules.MayAllowForLaunchPatient(access, type, actions))
+                throw guard.Refuse(interaction, AuditAction.Read, type, ScopeRules.Needs(access, type, actions));
+            if (query.Id is { } id && await current(type, id) is { Json: not null } now)
+            {
+                var verdict = await guard.DecideStoredAsync(now, actions, ct);
+                if (!verdict.IsAllowed) throw guard.Refuse(interaction, AuditAction.Read, $"{type}/{id}", verdict);
+            }
+        }
+        else if (access.Role != Access.AccessRole.System)
+        {
+            throw guard.Refuse(interaction, AuditAction.Read, null, "The history of the whole system is for systems only.");
+        }
+
+        var page = await run(query);
+        var kept = new List<StoredResource>(page.Entries.Count);
+        foreach (var entry in page.Entries)
+        {
+            // a deletion has no content to decide on: outside its own resource's history only systems see it
+            if (entry.Json is null && query.Id is null && access.Role != Access.AccessRole.System) continue;
+            var verdict = await guard.DecideStoredAsync(entry, actions, ct);
+            if (!verdict.IsAllowed) continue;
+            kept.Add(entry);
+            guard.RecordAccess(interaction, AuditAction.Read, null, verdict);
+        }
+        // -1: the total is withheld (some entries were left out); the endpoint writes no total then
+        return kept.Count == page.Entries.Count ? page : page with { Entries = kept, Total = -1 };
+    }
+}
