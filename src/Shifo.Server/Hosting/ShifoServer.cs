@@ -14,11 +14,12 @@ namespace Shifo.Server.Hosting;
 /// <summary>
 /// Builds the Shifo web application. Configuration: appsettings.json, then environment variables with the SHIFO_
 /// prefix (SHIFO_Urls, SHIFO_Store__Provider, ...), then the command line, then <paramref name="overrides"/> (tests).
-/// The default address is http://localhost:8080.
+/// The default address is http://localhost:8080. <paramref name="services"/> may replace registrations (tests: a
+/// recording audit trail).
 /// </summary>
 public static class ShifoServer
 {
-    public static WebApplication Build(string[] args, IDictionary<string, string?>? overrides = null)
+    public static WebApplication Build(string[] args, IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null)
     {
         // `--demo` is a bare flag; the configuration's command-line reader would take the next argument as its value
         if (args.Contains("--demo"))
@@ -55,6 +56,7 @@ public static class ShifoServer
         builder.Services.AddSingleton<CapabilityStatementBuilder>();
         builder.Services.AddBulkData(builder.Configuration);
         builder.Services.AddShifoSecurity(builder.Configuration);
+        services?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseMiddleware<FhirErrorMiddleware>();

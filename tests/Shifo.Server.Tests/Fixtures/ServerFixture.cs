@@ -33,8 +33,8 @@ public abstract class ServerFixture : IAsyncLifetime
     /// <summary>Security on or off for this server; off keeps the FHIR-behaviour tests free of tokens.</summary>
     protected virtual bool SecurityEnabled => false;
 
-    /// <summary>More settings or service overrides for subclasses (e.g. a recording audit trail).</summary>
-    protected virtual void Configure(WebApplication app) { }
+    /// <summary>Service overrides for subclasses (e.g. a recording audit trail).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services) { }
 
     protected abstract Task<IDictionary<string, string?>> StoreSettingsAsync();
 
@@ -45,8 +45,7 @@ public abstract class ServerFixture : IAsyncLifetime
         settings["Server:MaxBodyBytes"] = MaxBodyBytes.ToString();
         settings["Logging:LogLevel:Default"] = "Warning";
         settings["Security:Enabled"] = SecurityEnabled ? "true" : "false";
-        _app = ShifoServer.Build([], settings);
-        Configure(_app);
+        _app = ShifoServer.Build([], settings, ConfigureServices);
         await _app.StartAsync();
         BaseUrl = _app.Urls.First().TrimEnd('/');
         Client = new HttpClient { BaseAddress = new Uri(BaseUrl + "/"), Timeout = TimeSpan.FromSeconds(60) };
