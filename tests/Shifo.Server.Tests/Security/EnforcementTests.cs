@@ -283,6 +283,8 @@ public abstract class EnforcementTests(ISecureServer secure)
         var patients = await GetAsync(practitioner, $"Patient?_id={a},{b}");
         Assert.Equal([$"Patient/{a}"], patients.Entries.ToList());
         Assert.DoesNotContain(markerB, patients.Body);
+        Assert.Null(patients.Json["total"]); // a count would tell that B exists
+        Assert.Null((await GetAsync(practitioner, $"Patient?_id={a},{b}&_summary=count")).Json["total"]);
         // the registration desk finds the person in front of it by national id
         Assert.Equal([$"Patient/{b}"], (await GetAsync(practitioner, $"Patient?identifier=urn:test:pinfl|{b}")).Entries.ToList());
     }
@@ -350,6 +352,29 @@ public abstract class EnforcementTests(ISecureServer secure)
         // the glass never widens the token's scopes
         var narrow = await TestTokens.IssueAsync(Server, AccessRole.Practitioner, "user/Patient.rs", fhirUser: $"Practitioner/{Unique("pr")}", organization: $"Organization/{Unique("org")}");
         AssertForbidden(await GetAsync(narrow, $"Observation/{observation}", breakGlass: "emergency"));
+    }
+
+    [Fact]
+    public async Task Bulk_export_is_for_systems_with_read_and_search_scopes_on_the_exported_types()
+    {
+        async Task<Reply> KickOff(string token, string url)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "fhir/" + url);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            request.Headers.Add("Prefer", "respond-async");
+            var response = await Client.SendAsync(request);
+            return new Reply(response.StatusCode, await response.Content.ReadAsStringAsync(), response);
+        }
+        var practitioner = await PractitionerAsync(Unique("pr"), Unique("org"));
+        AssertForbidden(await KickOff(practitioner, "$export"));
+        AssertForbidden(await GetAsync(practitioner, $"$bulk-status/{Guid.NewGuid()}"));
+        var observations = await TestTokens.IssueAsync(Server, AccessRole.System, "system/Observation.rs");
+        var everything = await KickOff(observations, "$export");
+        AssertForbidden(everything);
+        Assert.Contains("system/*.rs", everything.Body);
+        var accepted = await KickOff(observations, "$export?_type=Observation");
+        Assert.True(accepted.Status == HttpStatusCode.Accepted, accepted.Body);
+        AssertForbidden(await KickOff(observations, "$export?_type=Observation,Patient"));
     }
 
     // ---------------- writes ----------------

@@ -54,8 +54,20 @@ public sealed class GuardedSearch(RequestGuard guard, SearchRules rules)
             }
             else dropped = true;
         }
-        return dropped ? page with { Matches = matches, Included = included, Total = null } : page;
+        if (dropped) return page with { Matches = matches, Included = included, Total = null };
+        // matches beyond this page (or all of them, for _summary=count) were never decided: their count could tell
+        // of patients the caller may not reach, so the total goes unless the page holds every match
+        if (page.Total is { } total && total != page.Matches.Count && await TotalMayRevealAsync(access, ct)) return page with { Total = null };
+        return page;
     }
+
+    /// <summary>Citizens' searches are pinned to what they may all see; a system's is filtered only by consent denies.</summary>
+    private async ValueTask<bool> TotalMayRevealAsync(Access.AccessContext access, CancellationToken ct) => access.Role switch
+    {
+        Access.AccessRole.Citizen => false,
+        Access.AccessRole.System => await guard.PatientAccess.AnyActiveConsentAsync(ct),
+        _ => true,
+    };
 
     /// <summary>History: of one resource (decided on its current content first, then each version), of a type or the system (each version).</summary>
     public async Task<HistoryPage> HistoryAsync(HistoryQuery query, Func<HistoryQuery, Task<HistoryPage>> run,

@@ -84,6 +84,8 @@ public sealed class GuardedWriteScope(IWriteScope inner, RequestGuard guard, Gua
             _affectsDecisions = true;
             guard.PatientAccess.Invalidate();
         }
+        // a new Patient's id is only known once stored: it is its own patient
+        if (stored.ResourceType == "Patient" && verdict.Owners.Count == 0) verdict = verdict with { Owners = [stored.Id] };
         foreach (var auditEvent in guard.AuditEventsForWrite(interaction, action, $"{stored.ResourceType}/{stored.Id}", verdict))
             await inner.CreateAsync(auditEvent, null, ct);
     }

@@ -85,20 +85,26 @@ public sealed class PatientAccess(TrustedStore trusted, CareRelationships care, 
         return exists;
     }
 
-    /// <summary>The provisions of the patient's active Consents; none at all without a query when no active Consent exists anywhere.</summary>
-    private async ValueTask<ConsentRules> ConsentsAsync(string patientId, CancellationToken ct)
+    /// <summary>Whether any active Consent exists on this node (remembered like the rest): when none does, consent costs nothing.</summary>
+    public async ValueTask<bool> AnyActiveConsentAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var generation = Interlocked.Read(ref _generation);
-        if (_anyConsent is not { } any || any.Expires <= now || any.Generation != generation)
+        if (_anyConsent is { } any && any.Expires > now && any.Generation == generation) return any.Value;
+        var page = await trusted.Store.SearchAsync(new SearchQuery
         {
-            var page = await trusted.Store.SearchAsync(new SearchQuery
-            {
-                ResourceType = "Consent", Parameters = [new SearchParameter("status", null, "active")], Count = 1, Total = TotalMode.None,
-            }, ct);
-            _anyConsent = any = new Cached<bool>(page.Matches.Count > 0, now + Lifetime, generation);
-        }
-        if (!any.Value) return ConsentRules.None;
+            ResourceType = "Consent", Parameters = [new SearchParameter("status", null, "active")], Count = 1, Total = TotalMode.None,
+        }, ct);
+        _anyConsent = new Cached<bool>(page.Matches.Count > 0, now + Lifetime, generation);
+        return page.Matches.Count > 0;
+    }
+
+    /// <summary>The provisions of the patient's active Consents; none at all without a query when no active Consent exists anywhere.</summary>
+    private async ValueTask<ConsentRules> ConsentsAsync(string patientId, CancellationToken ct)
+    {
+        if (!await AnyActiveConsentAsync(ct)) return ConsentRules.None;
+        var now = time.GetUtcNow();
+        var generation = Interlocked.Read(ref _generation);
 
         if (_consents.TryGetValue(patientId, out var hit) && hit.Expires > now && hit.Generation == generation) return hit.Value;
         var documents = new List<byte[]>();
