@@ -2,6 +2,7 @@ using Shifo.Fhir.Model;
 using Shifo.Fhir.Serialization;
 using Shifo.Storage.Indexing;
 using Shifo.Storage.Model;
+using Shifo.Storage.Search.Paging;
 
 namespace Shifo.Storage.Relational;
 
@@ -11,7 +12,7 @@ public sealed partial class RelationalResourceStore
     public async Task<IReadOnlyList<StoredResource>> CreateBatchAsync(IReadOnlyList<ElementNode> resources, CancellationToken ct = default)
     {
         if (resources.Count == 0) return [];
-        var lastUpdated = DateTimeOffset.FromUnixTimeMilliseconds(_clock.GetUtcNow().ToUnixTimeMilliseconds());
+        var lastUpdated = DateTimeOffset.FromUnixTimeMilliseconds(SnapshotFence.WriteTime(_clock));
         var stored = new List<StoredResource>(resources.Count);
         var rows = new List<(StoredResource, IndexRow)>();
         // stamping, serializing and index extraction happen before the transaction opens: it stays short

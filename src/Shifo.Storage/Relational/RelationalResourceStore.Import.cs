@@ -5,6 +5,7 @@ using Shifo.Storage.Indexing;
 using Shifo.Storage.Jobs;
 using Shifo.Storage.Model;
 using Shifo.Storage.Search;
+using Shifo.Storage.Search.Paging;
 
 namespace Shifo.Storage.Relational;
 
@@ -21,7 +22,7 @@ public sealed partial class RelationalResourceStore
     internal async Task<bool> ImportBatchAsync(IReadOnlyList<ElementNode> resources, ImportCheckpoint checkpoint, CancellationToken ct)
     {
         // stamping, serializing and index extraction happen before the transaction opens: it stays short
-        var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = SnapshotFence.WriteTime(_clock);
         var prepared = new List<Prepared>(resources.Count);
         foreach (var resource in resources)
         {

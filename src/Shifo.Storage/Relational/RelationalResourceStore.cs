@@ -89,7 +89,7 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
 
             var version = (current?.Version ?? 0) + 1;
             // versions of one resource get strictly increasing times, which _at and history order rely on
-            var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+            var now = SnapshotFence.WriteTime(_clock);
             if (current is not null && now <= current.Value.Updated) now = current.Value.Updated + 1;
             var lastUpdated = DateTimeOffset.FromUnixTimeMilliseconds(now);
             var created = current is null || current.Value.Deleted;

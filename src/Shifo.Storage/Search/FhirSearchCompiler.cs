@@ -102,7 +102,7 @@ public sealed class FhirSearchCompiler(FhirDefinitions definitions, TimeProvider
             try { cursor = SearchCursor.Decode(token, keys); }
             catch (SearchException ex) { issues.Add(Issue.Error(ex.Code, null, ex.Message)); }
         }
-        var snapshot = cursor?.Snapshot ?? _clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var snapshot = cursor?.Snapshot ?? SnapshotFence.Take(_clock);
         if (cursor is not null)
         {
             // what existed when the first page was made: written by then, or created by then and updated since

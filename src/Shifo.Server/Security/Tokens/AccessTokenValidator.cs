@@ -22,7 +22,9 @@ public sealed class AccessTokenValidator(SigningKeyRing keys, IOptions<SecurityO
     {
         var now = time.GetUtcNow();
         var skew = options.Value.ClockSkew;
-        if (_verified.TryGetValue(token, out var known))
+        // keyed with the base URL too: a node reached under two names must not accept one name's token for the other
+        var cacheKey = baseUrl + " " + token;
+        if (_verified.TryGetValue(cacheKey, out var known))
             return known.ExpiresAt + skew > now ? new Result(known, null) : Fail("The access token has expired.");
 
         if (!Jws.TryRead(token, out var header, out var payload)) return Fail("The access token is not a signed JWT.");
@@ -50,12 +52,9 @@ public sealed class AccessTokenValidator(SigningKeyRing keys, IOptions<SecurityO
             ExpiresAt = DateTimeOffset.FromUnixTimeSeconds(exp),
         };
         if (_verified.Count >= CacheLimit) _verified.Clear();
-        _verified[token] = access;
+        _verified[cacheKey] = access;
         return new Result(access, null);
     }
-
-    /// <summary>Forgets remembered tokens (after a revocation, so that the next use is checked afresh).</summary>
-    public void Forget(string token) => _verified.TryRemove(token, out _);
 
     private static Result Fail(string error) => new(null, error);
 
