@@ -100,7 +100,9 @@ public sealed class SearchRules(PatientCompartment compartment)
     /// <summary>Whether a parameter is _has, or a chain one of whose hops may land on a patient-data type.</summary>
     private bool ReachesPatientData(string type, SearchParameter p)
     {
-        if (p.Name.StartsWith("_has", StringComparison.Ordinal)) return true;
+        // _has:Observation:patient:code (nested too): the types it looks into are among its segments
+        if (p.Name.StartsWith("_has", StringComparison.Ordinal))
+            return p.Key.Split(':').Any(segment => compartment.IsPatientData(segment) || segment.Contains('.'));
         var key = p.Key;
         if (!key.Contains('.')) return false;
         var hops = key.Split('.');
