@@ -284,6 +284,8 @@ public abstract class EnforcementTests(ISecureServer secure)
         Assert.Equal([$"Patient/{a}"], patients.Entries.ToList());
         Assert.DoesNotContain(markerB, patients.Body);
         Assert.Null(patients.Json["total"]); // a count would tell that B exists
+        // left out without a word to the client, but the audit trail hears of it
+        Assert.Contains(secure.Audit.Records, r => r.Record.Interaction == "search-type" && r.Record.Patient == b && r.Record.Denied is not null);
         Assert.Null((await GetAsync(practitioner, $"Patient?_id={a},{b}&_summary=count")).Json["total"]);
         // the registration desk finds the person in front of it by national id
         Assert.Equal([$"Patient/{b}"], (await GetAsync(practitioner, $"Patient?identifier=urn:test:pinfl|{b}")).Entries.ToList());

@@ -41,7 +41,11 @@ public sealed class GuardedSearch(RequestGuard guard, SearchRules rules)
                 matches.Add(match);
                 guard.RecordAccess(interaction, AuditAction.Read, null, verdict);
             }
-            else dropped = true;
+            else
+            {
+                dropped = true;
+                guard.RecordLeftOut(interaction, verdict);
+            }
         }
         var included = new List<StoredResource>(page.Included.Count);
         foreach (var include in page.Included)
@@ -52,7 +56,11 @@ public sealed class GuardedSearch(RequestGuard guard, SearchRules rules)
                 included.Add(include);
                 guard.RecordAccess(interaction, AuditAction.Read, null, verdict);
             }
-            else dropped = true;
+            else
+            {
+                dropped = true;
+                guard.RecordLeftOut(interaction, verdict);
+            }
         }
         if (dropped) return page with { Matches = matches, Included = included, Total = null };
         // matches beyond this page (or all of them, for _summary=count) were never decided: their count could tell
@@ -99,7 +107,11 @@ public sealed class GuardedSearch(RequestGuard guard, SearchRules rules)
             // a deletion has no content to decide on: outside its own resource's history only systems see it
             if (entry.Json is null && query.Id is null && access.Role != Access.AccessRole.System) continue;
             var verdict = await guard.DecideStoredAsync(entry, actions, ct);
-            if (!verdict.IsAllowed) continue;
+            if (!verdict.IsAllowed)
+            {
+                guard.RecordLeftOut(interaction, verdict);
+                continue;
+            }
             kept.Add(entry);
             guard.RecordAccess(interaction, AuditAction.Read, null, verdict);
         }

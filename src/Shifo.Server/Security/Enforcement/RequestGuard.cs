@@ -136,6 +136,18 @@ public sealed class RequestGuard(IHttpContextAccessor http, PatientCompartment c
             audit.Record(access, new AuditRecord { Interaction = label, Action = action, What = what, Patient = patient, Operation = operation, Query = query, Denied = reason });
     }
 
+    /// <summary>
+    /// Reports resources left out of a search or history because they were refused: the client is not told, the
+    /// audit trail is (once per patient and request, without what was left out).
+    /// </summary>
+    public void RecordLeftOut(string interaction, Verdict verdict)
+    {
+        if (verdict.IsAllowed) return;
+        var fresh = verdict.Owners.Where(p => _recorded.Add(("left-out:" + interaction, null, p))).ToList();
+        if (fresh.Count > 0 || verdict.Owners.Count == 0 && _recorded.Add(("left-out:" + interaction, null, "")))
+            RecordRefusal(interaction, AuditAction.Read, null, fresh, verdict.Denied!);
+    }
+
     /// <summary>Reports an allowed access to patient data: one record per patient, once per request.</summary>
     public void RecordAccess(string interaction, AuditAction action, string? what, Verdict verdict)
     {
