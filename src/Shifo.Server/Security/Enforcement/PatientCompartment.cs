@@ -12,7 +12,7 @@ namespace Shifo.Server.Security.Enforcement;
 /// Which patients a resource belongs to, by the specification's Patient CompartmentDefinition: a Patient is its own;
 /// a resource of a patient-data type belongs to every Patient its compartment parameters' FHIRPath expressions
 /// reference (relative or absolute); one that references none belongs to nobody. Expressions are compiled once per
-/// type; answers are remembered per version (a version never changes).
+/// type; answers are remembered per stored version.
 /// </summary>
 public sealed class PatientCompartment
 {
@@ -20,7 +20,8 @@ public sealed class PatientCompartment
     private readonly FhirDefinitions _definitions = FhirDefinitions.R4;
     private readonly IReadOnlyDictionary<string, IReadOnlyList<string>> _paramsByType;
     private readonly ConcurrentDictionary<string, IReadOnlyList<CompiledBranch>> _plans = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string Type, string Id, long Version), string[]> _members = new();
+    // the time is part of the key: a version number written in a transaction that rolled back can come again with other content
+    private readonly ConcurrentDictionary<(string Type, string Id, long Version, long Ticks), string[]> _members = new();
 
     private sealed record CompiledBranch(CompiledExpression Path, string? TargetType);
 
@@ -39,7 +40,7 @@ public sealed class PatientCompartment
     {
         if (!IsPatientData(stored.ResourceType) || stored.Json is null) return [];
         if (stored.ResourceType == "Patient") return [stored.Id];
-        var key = (stored.ResourceType, stored.Id, stored.VersionId);
+        var key = (stored.ResourceType, stored.Id, stored.VersionId, stored.LastUpdated.UtcTicks);
         if (_members.TryGetValue(key, out var known)) return known;
         var parsed = FhirJsonParser.Parse(stored.Json).Resource;
         var patients = parsed is null ? [] : PatientsOf(parsed);
