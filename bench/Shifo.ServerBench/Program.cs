@@ -6,6 +6,7 @@ using Shifo.Storage;
 //   load   PROVIDER TARGET FROM_COPY TO_COPY [BATCH] [WORKERS] [MAX_MINUTES]
 //   reads  BASE_URL STORE_NAME COPIES [SECONDS] [CONNECTIONS] [ROUNDS]
 //   search BASE_URL STORE_NAME COPIES [SAMPLES] [SECONDS_PER_QUERY]
+//   security [PATIENTS] [SECONDS] [ROUNDS] [CONNECTIONS] [REPORT_FILE]   (hosts the server in-process; bench/security/run.sh)
 // PROVIDER is sqlite or postgres, TARGET the database file or the connection string.
 static int Int(string[] a, int i, int fallback) => a.Length > i ? int.Parse(a[i], CultureInfo.InvariantCulture) : fallback;
 
@@ -20,6 +21,8 @@ switch (args.FirstOrDefault())
         return ReadBench.Run(args[1], args[2], Int(args, 3, 1), Int(args, 4, 10), Int(args, 5, 16), Int(args, 6, 3));
     case "search" when args.Length >= 4:
         return await SearchBench.RunAsync(args[1], args[2], Int(args, 3, 1), Int(args, 4, 100), TimeSpan.FromSeconds(Int(args, 5, 60)));
+    case "security":
+        return await SecurityBench.RunAsync(Int(args, 1, 300), Int(args, 2, 5), Int(args, 3, 3), Int(args, 4, 16), args.Length > 5 ? args[5] : null);
     case "store-reads" when args.Length >= 4:
         var readOptions = new StoreOptions { Provider = args[1] };
         if (args[1] == "sqlite") readOptions.SqlitePath = args[2];
@@ -32,6 +35,6 @@ switch (args.FirstOrDefault())
         Console.WriteLine(SyntheaMultiplier.PerCopy(SyntheaSource.Read().Patients));
         return 0;
     default:
-        Console.Error.WriteLine("usage: Shifo.ServerBench load PROVIDER TARGET FROM_COPY TO_COPY [BATCH] [WORKERS] [MAX_MINUTES] | per-copy");
+        Console.Error.WriteLine("usage: Shifo.ServerBench load PROVIDER TARGET FROM_COPY TO_COPY [BATCH] [WORKERS] [MAX_MINUTES] | security [PATIENTS] [SECONDS] [ROUNDS] [CONNECTIONS] [REPORT_FILE] | per-copy");
         return 2;
 }

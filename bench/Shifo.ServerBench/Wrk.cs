@@ -14,15 +14,19 @@ public sealed record WrkResult(double RequestsPerSecond, double P50Ms, double P9
 /// </summary>
 public static partial class Wrk
 {
-    public static WrkResult Run(string baseUrl, string pathsFile, int connections, int seconds)
+    /// <param name="authorization">An Authorization header value for every request (passed to wrk through its environment, never written to disk).</param>
+    public static WrkResult Run(string baseUrl, string pathsFile, int connections, int seconds, string? authorization = null)
     {
         var script = Path.Combine(Path.GetDirectoryName(pathsFile)!, "paths.lua");
         File.WriteAllText(script, """
             local paths = {}
             for line in io.lines(os.getenv("SHIFO_WRK_PATHS")) do paths[#paths + 1] = line end
             math.randomseed(os.time())
+            local headers = { ["Accept"] = "application/fhir+json" }
+            local authorization = os.getenv("SHIFO_WRK_AUTHORIZATION")
+            if authorization ~= nil and authorization ~= "" then headers["Authorization"] = authorization end
             request = function()
-              return wrk.format("GET", paths[math.random(#paths)], { ["Accept"] = "application/fhir+json" })
+              return wrk.format("GET", paths[math.random(#paths)], headers)
             end
             """);
         var psi = new ProcessStartInfo("wrk", ["-t1", $"-c{connections}", $"-d{seconds}s", "--timeout", "5s", "--latency", "-s", script, baseUrl])
@@ -31,6 +35,7 @@ public static partial class Wrk
             RedirectStandardError = true,
         };
         psi.Environment["SHIFO_WRK_PATHS"] = pathsFile;
+        psi.Environment["SHIFO_WRK_AUTHORIZATION"] = authorization ?? "";
         using var p = Process.Start(psi) ?? throw new InvalidOperationException("wrk did not start: apt-get install wrk");
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();

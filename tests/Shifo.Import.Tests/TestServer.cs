@@ -27,6 +27,8 @@ public sealed class TestServer : IAsyncDisposable
             ["Urls"] = "http://127.0.0.1:0",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Security:Enabled"] = "false",
+            // an import sends bursts of batches; the rate limits have tests of their own
+            ["Security:RateLimit:Enabled"] = "false",
         };
         var app = ShifoServer.Build(args, settings);
         await app.StartAsync();

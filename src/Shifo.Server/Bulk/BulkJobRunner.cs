@@ -31,7 +31,8 @@ public sealed class BulkJobRunner(JobStore jobs, ExportJob export, ImportJob imp
             catch (Exception ex)
             {
                 // e.g. the database is briefly unreachable: look again later
-                log.LogError(ex, "Bulk job runner: looking for jobs failed");
+                // type and stack only: the messages of lower layers may quote data
+                log.LogError("Bulk job runner: looking for jobs failed: {Type} {Stack}", ex.GetType().FullName, ex.StackTrace);
                 await Task.Delay(TimeSpan.FromSeconds(2), stopping).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
@@ -58,7 +59,8 @@ public sealed class BulkJobRunner(JobStore jobs, ExportJob export, ImportJob imp
         }
         catch (Exception ex)
         {
-            log.LogError(ex, "Bulk {Kind} job {Id} failed", job.Kind, job.Id);
+            // type and stack only: an import's exception may quote the line it failed on
+            log.LogError("Bulk {Kind} job {Id} failed: {Type} {Stack}", job.Kind, job.Id, ex.GetType().FullName, ex.StackTrace);
             if (job.Kind == BulkKinds.Export) folders.DeleteJob(job.Id);
             var outcome = OperationOutcome.ToJson([Issue.Error("exception", null, $"The {job.Kind} failed: {ex.GetType().Name}.")]);
             await jobs.UpdateAsync(job.Id, JobStatus.Failed, "failed", outcome, stopping);

@@ -7,6 +7,7 @@ using Shifo.Server.Pipeline;
 using Shifo.Server.Security;
 using Shifo.Server.Security.Authentication;
 using Shifo.Server.Security.Enforcement;
+using Shifo.Server.Security.Hardening;
 using Shifo.Storage;
 
 namespace Shifo.Server.Hosting;
@@ -36,6 +37,7 @@ public static class ShifoServer
         builder.WebHost.UseUrls(builder.Configuration["Urls"] is { Length: > 0 } urls ? urls : "http://localhost:8080");
         // the body limit is enforced by RequestBody, which answers 413 with an OperationOutcome
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
+        builder.AddShifoHardening();
 
         builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection("Server"));
         var storeOptions = builder.Configuration.GetSection("Store").Get<StoreOptions>() ?? new StoreOptions();
@@ -60,6 +62,7 @@ public static class ShifoServer
 
         var app = builder.Build();
         app.UseMiddleware<FhirErrorMiddleware>();
+        app.UseShifoHardening();
         app.UseMiddleware<FhirAuthenticationMiddleware>();
         app.MapSite();
         app.MapFhir();

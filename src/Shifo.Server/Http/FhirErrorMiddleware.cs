@@ -1,5 +1,6 @@
 using Shifo.Fhir.Outcomes;
 using Shifo.Server.Pipeline;
+using Shifo.Server.Security.Hardening;
 
 namespace Shifo.Server.Http;
 
@@ -35,13 +36,23 @@ public sealed class FhirErrorMiddleware(RequestDelegate next, ILogger<FhirErrorM
         }
         catch (Exception ex) when (!context.Response.HasStarted)
         {
-            // type and stack only: messages of lower layers may quote data
-            log.LogError("Unexpected {Type} on {Method} {Path}: {Stack}", ex.GetType().FullName, context.Request.Method, context.Request.Path, ex.StackTrace);
+            LogUnexpected(context, ex);
             context.Response.Clear();
             await FhirResponses.WriteOutcomeAsync(context, StatusCodes.Status500InternalServerError,
                 [Issue.Fatal("exception", null, "The server failed to process the request; the error was logged.")]);
         }
+        catch (Exception ex)
+        {
+            // the response is partly sent: cut the connection so that the client cannot take it for complete, and log
+            // here rather than let Kestrel log the exception with its message
+            LogUnexpected(context, ex);
+            context.Abort();
+        }
     }
+
+    /// <summary>Type, stack and the path's shape only: messages of lower layers and ids in paths may be patient data.</summary>
+    private void LogUnexpected(HttpContext context, Exception ex) =>
+        log.LogError("Unexpected {Type} on {Method} {Path}: {Stack}", ex.GetType().FullName, context.Request.Method, LogSafe.Path(context.Request.Path), ex.StackTrace);
 
     private static string CodeFor(int status) => status switch
     {

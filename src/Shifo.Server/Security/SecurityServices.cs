@@ -17,7 +17,7 @@ public static class SecurityServices
         services.AddSingleton<SigningKeyRing>();
         services.AddSingleton<AccessTokenIssuer>();
         services.AddSingleton<AccessTokenValidator>();
-        services.AddSingleton<IAuditTrail, NoAuditTrail>();
+        services.AddAuditTrail(configuration);
 
         // enforcement: request handlers see IResourceStore as the request's guarded view of the TrustedStore
         services.AddHttpContextAccessor();

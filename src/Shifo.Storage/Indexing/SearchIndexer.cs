@@ -74,7 +74,12 @@ public sealed class SearchIndexer(FhirDefinitions definitions, IPathEngine engin
     private static bool ReferencesType(object item, string type)
     {
         if (item is not ElementNode { TypeName: "Reference" } r) return true;
-        var (target, _, _, _) = IndexValues.ParseReference(r.Child("reference")?.Value, r.Child("type")?.Value);
+        var reference = r.Child("reference")?.Value;
+        var declared = r.Child("type")?.Value;
+        // resolve() finds nothing for a reference by identifier alone: only its declared type can say what it points to
+        // (AuditEvent agents named by identifier must not land in AuditEvent's patient parameter)
+        if (string.IsNullOrEmpty(reference)) return declared == type;
+        var (target, _, _, _) = IndexValues.ParseReference(reference, declared);
         return target is null || target == type;
     }
 

@@ -44,7 +44,10 @@ public abstract class ServerFixture : IAsyncLifetime
         settings["Urls"] = "http://127.0.0.1:0";
         settings["Server:MaxBodyBytes"] = MaxBodyBytes.ToString();
         settings["Logging:LogLevel:Default"] = "Warning";
-        settings["Security:Enabled"] = SecurityEnabled ? "true" : "false";
+        // a subclass's store settings may already say (the audit fixtures do)
+        settings.TryAdd("Security:Enabled", SecurityEnabled ? "true" : "false");
+        // FHIR-behaviour suites send bursts far above a client's default rate; the limits have tests of their own
+        settings["Security:RateLimit:Enabled"] = "false";
         _app = ShifoServer.Build([], settings, ConfigureServices);
         await _app.StartAsync();
         BaseUrl = _app.Urls.First().TrimEnd('/');

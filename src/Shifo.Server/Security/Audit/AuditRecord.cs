@@ -1,6 +1,9 @@
 namespace Shifo.Server.Security.Audit;
 
-/// <summary>The DICOM/FHIR audit action: create, read (incl. vread and search), update, delete, execute (operations).</summary>
+/// <summary>
+/// The DICOM/FHIR audit action: create, read (incl. vread), update, delete, execute (operations). Searches are
+/// recorded as execute whatever is given here, as BALP's Query pattern has it.
+/// </summary>
 public enum AuditAction
 {
     Create,
@@ -38,4 +41,7 @@ public sealed record AuditRecord
 
     /// <summary>Null when allowed; else why it was refused (no patient data in it).</summary>
     public string? Denied { get; init; }
+
+    /// <summary>When the access began (the request's arrival), for AuditEvent.period; null: the time it is recorded.</summary>
+    public DateTimeOffset? Started { get; init; }
 }

@@ -13,6 +13,13 @@ public interface IAuditTrail
     /// <summary>Records a read, search, operation or refused attempt.</summary>
     void Record(AccessContext access, AuditRecord record);
 
+    /// <summary>As <see cref="Record"/>, for async callers: waits for room in a full queue without blocking a thread.</summary>
+    ValueTask RecordAsync(AccessContext access, AuditRecord record)
+    {
+        Record(access, record);
+        return ValueTask.CompletedTask;
+    }
+
     /// <summary>The AuditEvent for a write, to be stored in the write's own transaction.</summary>
     ElementNode ForWrite(AccessContext access, AuditRecord record);
 }

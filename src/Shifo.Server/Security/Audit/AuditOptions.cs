@@ -1,0 +1,20 @@
+namespace Shifo.Server.Security.Audit;
+
+/// <summary>The audit trail's settings, configuration section "Security:Audit" (SHIFO_Security__Audit__QueueCapacity, ...).</summary>
+public sealed class AuditOptions
+{
+    /// <summary>Records waiting to be stored; when full, requests wait for room rather than lose a record.</summary>
+    public int QueueCapacity { get; set; } = 10_000;
+
+    /// <summary>Longest time a record waits in the queue before its batch is stored.</summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Most AuditEvents stored in one database transaction.</summary>
+    public int MaxBatchSize { get; set; } = 500;
+
+    /// <summary>Tries of a failing batch (exponential back-off from 100 ms, at most 5 s apart) before its records are tried one by one.</summary>
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>This node's name in AuditEvent.source and the server agent; empty: the host name.</summary>
+    public string NodeId { get; set; } = "";
+}
