@@ -6,11 +6,13 @@ switch (args.FirstOrDefault())
     case "parse-validate":
         ParseValidateReport.Run(args[1..]);
         return 0;
+    case "parse-validate-quick":
+        return ParseValidateQuick.Run(args[1..]);
     case "fhirpath":
         return FhirPathComparison.Run(args[1..]);
     case "synth":
         return SynthLoad.Run(args[1..]);
     default:
-        Console.Error.WriteLine("usage: Shifo.Bench parse-validate [BenchmarkDotNet options] | fhirpath [MILLISECONDS_PER_CASE [ROUNDS]] | synth [PATIENTS] [OUT_DIR]");
+        Console.Error.WriteLine("usage: Shifo.Bench parse-validate [BenchmarkDotNet options] | parse-validate-quick [CORPUS [ROUNDS [METHOD]]] | fhirpath [MILLISECONDS_PER_CASE [ROUNDS]] | synth [PATIENTS] [OUT_DIR]");
         return 2;
 }

@@ -1,4 +1,13 @@
 using Shifo.Server.Hosting;
 
 var app = ShifoServer.Build(args);
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (ProductionRefusedException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return 1;
+}
+return 0;

@@ -42,7 +42,7 @@ public sealed class ElementInfo
     /// <summary>Elements nested inline under this one (backbone elements), in definition order.</summary>
     public List<ElementInfo> InlineChildren { get; } = [];
 
-    internal Dictionary<string, ChildSlot>? ChildMapCache;
+    internal ChildMap? ChildMapCache;
     internal Dictionary<string, IReadOnlyDictionary<string, ChildSlot>>? TypedChildMapCache;
 
     public override string ToString() => Path;
@@ -50,3 +50,12 @@ public sealed class ElementInfo
 
 /// <summary>What a JSON property name means under a parent: the element and the concrete type chosen.</summary>
 public readonly record struct ChildSlot(ElementInfo Element, string TypeCode);
+
+/// <summary>
+/// A children map as <see cref="FhirDefinitions.ChildrenOf"/> caches it, with room for what a reader derives from it
+/// once (the JSON parser's UTF-8 lookup table), so that deriving costs no second lookup per object read.
+/// </summary>
+internal sealed class ChildMap() : Dictionary<string, ChildSlot>(StringComparer.Ordinal)
+{
+    public object? ParserTable;
+}

@@ -111,11 +111,11 @@ public sealed class FhirDefinitions
         return result;
     }
 
-    private static readonly IReadOnlyDictionary<string, ChildSlot> Empty = new Dictionary<string, ChildSlot>();
+    private static readonly IReadOnlyDictionary<string, ChildSlot> Empty = new ChildMap();
 
-    private static Dictionary<string, ChildSlot> BuildChildMap(IEnumerable<ElementInfo> children)
+    private static ChildMap BuildChildMap(IEnumerable<ElementInfo> children)
     {
-        var map = new Dictionary<string, ChildSlot>(StringComparer.Ordinal);
+        var map = new ChildMap();
         foreach (var child in children)
         {
             if (child.IsChoice)

@@ -8,6 +8,12 @@ internal static class Compiler
 {
     public static Eval Compile(Node node)
     {
+        var eval = CompileNode(node);
+        return FocusIndependence.IsWorthMemoizing(node) ? Memoized(eval, FocusIndependence.KeyOf(node)) : eval;
+    }
+
+    private static Eval CompileNode(Node node)
+    {
         switch (node)
         {
             case LiteralNode { Value: null }:
@@ -105,11 +111,26 @@ internal static class Compiler
             throw new FhirPathSyntaxException(c.Position,
                 def.MinArgs == def.MaxArgs ? $"{def.MinArgs} argument(s) for {c.Name}()" : $"{def.MinArgs} to {def.MaxArgs} arguments for {c.Name}()",
                 $"{c.Arguments.Count}");
-        var args = c.Arguments.Select(Compile).ToArray();
+        var args = c.Arguments.Select(a => Compile(a)).ToArray();
         var fn = def.Body;
         if (target is null) return (s, input) => fn(s, input, args, input);
         return (s, input) => fn(s, target(s, input), args, input);
     }
+
+    /// <summary>
+    /// A subexpression that does not depend on the focus, $this, $index or $total gives the same result every time it
+    /// is evaluated within one evaluation, so it is computed once. The key is shared by every occurrence of the same
+    /// subexpression: dom-3 reads <c>%resource.descendants()</c> four times, and again per contained resource inside
+    /// a where(), which made it the validator's most expensive invariant.
+    /// </summary>
+    private static Eval Memoized(Eval inner, string key) => (s, input) =>
+        {
+            var memo = s.Memo ??= new Dictionary<string, IReadOnlyList<object>>(StringComparer.Ordinal);
+            if (memo.TryGetValue(key, out var known)) return known;
+            var result = inner(s, input);
+            memo[key] = result;
+            return result;
+        };
 
     /// <summary>The type name written as a function argument: <c>Quantity</c>, <c>FHIR.Patient</c>, <c>System.`Boolean`</c>.</summary>
     private static string TypeName(Node n) => n switch

@@ -64,7 +64,7 @@ internal sealed class Navigator
                     result.AddRange(indexed);
                     break;
                 case ElementNode node:
-                    foreach (var c in node.Children)
+                    foreach (var c in node.ChildList)
                         if (string.Equals(c.Name, _name, StringComparison.Ordinal)) result.Add(c);
                     break;
                 case FhirPathTypeInfo type:

@@ -26,6 +26,7 @@ internal sealed class ReusableEvaluation(EvaluationContext context)
         _scope.Context = focus;
         _scope.Index = 0;
         _scope.Total = Collections.Empty;
+        _scope.Memo?.Clear(); // memoized results hold for one evaluation only
         _input[0] = focus;
         return (_scope, _input);
     }

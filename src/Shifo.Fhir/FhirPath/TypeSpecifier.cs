@@ -16,6 +16,10 @@ internal sealed class TypeSpecifier
 
     private TypeSpecifier(string? ns, string name) { Namespace = ns; Name = name; }
 
+    // whether a FHIR type other than this one matches it, by type name: walking the definitions' hierarchy costs several
+    // lookups, and descendants().as(canonical) in dom-3 asks it for every element of a resource
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string TypeName, bool Exact), bool> _ancestorOf = new();
+
     public static TypeSpecifier Parse(string text, int position)
     {
         var dot = text.IndexOf('.');
@@ -44,8 +48,11 @@ internal sealed class TypeSpecifier
         {
             if (Namespace == "System") return false;
             if (node.TypeName == Name) return true;
-            if (exact && FhirDefinitions.R4.IsPrimitiveType(node.TypeName)) return false;
-            return FhirDefinitions.R4.IsKnownType(Name) && FhirDefinitions.R4.IsSubtypeOf(node.TypeName, Name);
+            if (_ancestorOf.TryGetValue((node.TypeName, exact), out var known)) return known;
+            var matches = !(exact && FhirDefinitions.R4.IsPrimitiveType(node.TypeName))
+                && FhirDefinitions.R4.IsKnownType(Name) && FhirDefinitions.R4.IsSubtypeOf(node.TypeName, Name);
+            _ancestorOf.TryAdd((node.TypeName, exact), matches);
+            return matches;
         }
         if (Namespace == "FHIR") return false;
         return Name == "Any" || FhirPathValues.TypeNameOf(item) == Name;

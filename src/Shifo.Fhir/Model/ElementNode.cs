@@ -62,6 +62,14 @@ public sealed class ElementNode
 
     public IReadOnlyList<ElementNode> Children => (IReadOnlyList<ElementNode>?)_children ?? [];
 
+    /// <summary>
+    /// The children as the list itself, for hot loops inside this library: a foreach over it uses the list's struct
+    /// enumerator, where one over <see cref="Children"/> allocates an enumerator per node. Never to be modified.
+    /// </summary>
+    internal List<ElementNode> ChildList => _children ?? NoChildren;
+
+    private static readonly List<ElementNode> NoChildren = [];
+
     public void Add(ElementNode child)
     {
         child.Parent = this;
@@ -160,7 +168,7 @@ public sealed class ElementNode
         {
             if (Parent is null) return 0;
             var i = 0;
-            foreach (var c in Parent.Children)
+            foreach (var c in Parent.ChildList)
             {
                 if (ReferenceEquals(c, this)) return i;
                 if (c.Name == Name) i++;

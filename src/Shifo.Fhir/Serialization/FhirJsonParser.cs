@@ -31,11 +31,24 @@ public sealed class FhirJsonParser
 
     private FhirJsonParser(FhirDefinitions defs) => _defs = defs;
 
+    [ThreadStatic] private static FhirJsonParser? t_reusable;
+
+    /// <summary>Forgets what a previous parse left behind (an invalid document stops it halfway through an object).</summary>
+    private void Reset()
+    {
+        _issues.Clear();
+        foreach (var seen in _seenByDepth) seen.Clear();
+    }
+
     public static ParseResult Parse(string json) => Parse(Encoding.UTF8.GetBytes(json));
 
     public static ParseResult Parse(ReadOnlySpan<byte> utf8, FhirDefinitions? definitions = null)
     {
-        var parser = new FhirJsonParser(definitions ?? FhirDefinitions.R4);
+        var defs = definitions ?? FhirDefinitions.R4;
+        // one parser per thread is reused: its scratch lists would otherwise be allocated again for every resource
+        var parser = t_reusable is { } cached && ReferenceEquals(cached._defs, defs) ? cached : new FhirJsonParser(defs);
+        t_reusable = null; // taken while in use
+        parser.Reset();
         ElementNode? root = null;
         try
         {
@@ -62,6 +75,8 @@ public sealed class FhirJsonParser
         }
         var result = new ParseResult { Resource = root };
         result.Issues.AddRange(parser._issues);
+        parser._issues.Clear();
+        t_reusable = parser;
         return result;
     }
 
@@ -100,7 +115,7 @@ public sealed class FhirJsonParser
             Definition = sd.Root,
             IsResource = true,
         };
-        ReadObjectMembers(ref reader, node, _defs.ChildrenOf(sd.Root, resourceType), parentForLocation);
+        ReadObjectMembers(ref reader, node, PropertyTable.For(_defs.ChildrenOf(sd.Root, resourceType), _defs), parentForLocation);
         return node;
     }
 
@@ -123,20 +138,19 @@ public sealed class FhirJsonParser
     private static string Join(string location, string name) => location.Length == 0 ? name : location + "." + name;
 
     /// <summary>Reads the members of an object (reader on its StartObject) into <paramref name="node"/>.</summary>
-    private void ReadObjectMembers(ref Utf8JsonReader reader, ElementNode node, IReadOnlyDictionary<string, ChildSlot> slots, ElementNode? attachTo)
+    private void ReadObjectMembers(ref Utf8JsonReader reader, ElementNode node, PropertyTable properties, ElementNode? attachTo)
     {
         // attach first so that locations of issues inside are right
         attachTo?.Add(node);
         var depth = reader.CurrentDepth;
         var seen = RentSeenList(depth);
         _extrasSeen[depth] = false;
-        Span<char> nameBuffer = stackalloc char[NameBufferLength];
         var empty = true;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
             empty = false;
-            // property names are looked up without allocating; the dictionary's own key string is kept
-            var (property, found, slot, isExtras) = LookUpProperty(ref reader, slots, nameBuffer);
+            // property names are looked up without allocating; the definitions' own key string is kept
+            var (property, entry, isExtras) = LookUpProperty(ref reader, properties);
             reader.Read();
             var key = isExtras ? "_" + property : property;
             if (seen.Contains(key))
@@ -147,7 +161,7 @@ public sealed class FhirJsonParser
             }
             seen.Add(key);
 
-            if (!found)
+            if (entry is null)
             {
                 if (property == "resourceType" && node.IsResource) continue; // read by PeekResourceType
                 _issues.Add(Issue.Error("structure", Join(node.Location, property), UnknownMessage(node, property)));
@@ -157,9 +171,10 @@ public sealed class FhirJsonParser
             if (isExtras)
             {
                 _extrasSeen[depth] = true;
-                ReadPrimitiveExtras(ref reader, node, property, slot);
+                ReadPrimitiveExtras(ref reader, node, property, entry);
                 continue;
             }
+            var slot = entry.Slot;
             var name = slot.Element.Name;
             if (reader.TokenType == JsonTokenType.StartArray)
             {
@@ -168,7 +183,7 @@ public sealed class FhirJsonParser
                         $"'{property}' holds an array, but {slot.Element.Path} allows a single value."));
                 var index = 0;
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                    ReadValue(ref reader, node, name, property, slot, index++, _extrasSeen[depth]);
+                    ReadValue(ref reader, node, name, property, entry, index++, _extrasSeen[depth]);
                 if (index == 0)
                     _issues.Add(Issue.Error("structure", Join(node.Location, property), $"'{property}' is an empty array: leave the property out instead."));
             }
@@ -177,7 +192,7 @@ public sealed class FhirJsonParser
                 if (slot.Element.IsArray)
                     _issues.Add(Issue.Error("structure", Join(node.Location, property),
                         $"'{property}' must be a JSON array, since {slot.Element.Path} may repeat."));
-                ReadValue(ref reader, node, name, property, slot, 0, _extrasSeen[depth]);
+                ReadValue(ref reader, node, name, property, entry, 0, _extrasSeen[depth]);
             }
         }
         seen.Clear();
@@ -186,30 +201,26 @@ public sealed class FhirJsonParser
                 "The object is empty: an element must have a value or children."));
     }
 
-    private const int NameBufferLength = 128;
-
     /// <summary>
-    /// Resolves the current property name against the slots: a known element, a primitive's "_name" part
-    /// (isExtras), or not found (the name is then allocated for the message and for keeping the content).
+    /// Resolves the current property name: a known element, a primitive's "_name" part (isExtras), or not found
+    /// (entry null; the name is then allocated for the message and for keeping the content).
     /// </summary>
-    private (string Property, bool Found, ChildSlot Slot, bool IsExtras) LookUpProperty(
-        ref Utf8JsonReader reader, IReadOnlyDictionary<string, ChildSlot> slots, scoped Span<char> buffer)
+    private static (string Property, PropertyEntry? Entry, bool IsExtras) LookUpProperty(ref Utf8JsonReader reader, PropertyTable properties)
     {
-        if (slots is Dictionary<string, ChildSlot> dictionary && reader.ValueSpan.Length <= buffer.Length && !reader.ValueIsEscaped)
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
         {
-            var length = Encoding.UTF8.GetChars(reader.ValueSpan, buffer);
-            ReadOnlySpan<char> name = buffer[..length];
-            var lookup = dictionary.GetAlternateLookup<ReadOnlySpan<char>>();
-            if (lookup.TryGetValue(name, out var key, out var slot)) return (key, true, slot, false);
-            if (name.Length > 1 && name[0] == '_' && lookup.TryGetValue(name[1..], out key, out slot) && _defs.IsPrimitiveType(slot.TypeCode))
-                return (key, true, slot, true);
-            return (name.ToString(), false, default, false);
+            var utf8 = reader.ValueSpan;
+            if (properties.Find(utf8) is { } entry) return (entry.Key, entry, false);
+            if (utf8.Length > 1 && utf8[0] == (byte)'_' && properties.Find(utf8[1..]) is { IsPrimitive: true } extras)
+                return (extras.Key, extras, true);
+            return (reader.GetString()!, null, false);
         }
+        // an escaped name is compared unescaped, like any other
         var property = reader.GetString()!;
-        if (slots.TryGetValue(property, out var s)) return (property, true, s, false);
-        if (property.Length > 1 && property[0] == '_' && slots.TryGetValue(property[1..], out s) && _defs.IsPrimitiveType(s.TypeCode))
-            return (property[1..], true, s, true);
-        return (property, false, default, false);
+        if (properties.Find(Encoding.UTF8.GetBytes(property)) is { } e) return (property, e, false);
+        if (property.Length > 1 && property[0] == '_' && properties.Find(Encoding.UTF8.GetBytes(property[1..])) is { IsPrimitive: true } x)
+            return (property[1..], x, true);
+        return (property, null, false);
     }
 
     // One list of seen property names per nesting depth, reused across objects: duplicates are rare but must be caught.
@@ -232,11 +243,12 @@ public sealed class FhirJsonParser
     }
 
     /// <summary>Reads one value of a known element (an array member or a single value) into a child node.</summary>
-    private void ReadValue(ref Utf8JsonReader reader, ElementNode parent, string name, string property, ChildSlot slot, int index,
+    private void ReadValue(ref Utf8JsonReader reader, ElementNode parent, string name, string property, PropertyEntry entry, int index,
         bool mayExist)
     {
+        var slot = entry.Slot;
         var type = slot.TypeCode;
-        if (_defs.IsPrimitiveType(type))
+        if (entry.IsPrimitive)
         {
             var node = mayExist ? PrimitiveAt(parent, name, index, slot) : NewPrimitive(parent, name, slot);
             if (reader.TokenType == JsonTokenType.Null)
@@ -254,7 +266,7 @@ public sealed class FhirJsonParser
                 return;
             }
             SetPrimitive(ref reader, node);
-            var expected = PrimitiveJson.KindOf(type);
+            var expected = entry.Kind;
             if (node.ValueKind != expected)
                 _issues.Add(Issue.Error("structure", node.Location,
                     $"'{property}' is a {type}, which JSON writes as a {PrimitiveJson.Describe(expected)}, but found a {PrimitiveJson.Describe(node.ValueKind)}."));
@@ -270,7 +282,7 @@ public sealed class FhirJsonParser
             reader.Skip();
             return;
         }
-        if (type == "Resource" || _defs.IsResourceType(type))
+        if (entry.IsResource)
         {
             var resource = ReadResource(ref reader, name, parent);
             if (resource is not null)
@@ -281,14 +293,14 @@ public sealed class FhirJsonParser
             return;
         }
         var child = new ElementNode(name, type) { Definition = slot.Element, InArray = slot.Element.IsArray };
-        ReadObjectMembers(ref reader, child, _defs.ChildrenOf(slot.Element, type), parent);
+        ReadObjectMembers(ref reader, child, entry.Children(_defs), parent);
     }
 
     /// <summary>The node for position <paramref name="index"/> of a primitive element, made when it does not exist yet.</summary>
     private static ElementNode PrimitiveAt(ElementNode parent, string name, int index, ChildSlot slot)
     {
         var i = 0;
-        foreach (var c in parent.Children)
+        foreach (var c in parent.ChildList)
         {
             // each type of a choice element (deceasedBoolean, deceasedDateTime) counts its own positions
             if (c.Name != name || c.TypeName != slot.TypeCode) continue;
@@ -331,9 +343,10 @@ public sealed class FhirJsonParser
     }
 
     /// <summary>Reads a primitive's "_name" part (id and extensions), single or array, into the matching nodes.</summary>
-    private void ReadPrimitiveExtras(ref Utf8JsonReader reader, ElementNode parent, string name, ChildSlot slot)
+    private void ReadPrimitiveExtras(ref Utf8JsonReader reader, ElementNode parent, string name, PropertyEntry entry)
     {
-        var slots = _defs.ChildrenOf(slot.Element, slot.TypeCode);
+        var slot = entry.Slot;
+        var slots = entry.Children(_defs);
         var elementName = slot.Element.Name;
         if (reader.TokenType == JsonTokenType.StartArray)
         {

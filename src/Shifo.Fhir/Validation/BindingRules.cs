@@ -25,7 +25,7 @@ internal static class BindingRules
                 break;
             case BindingTarget.CodeableConcept:
                 var anyCode = false;
-                foreach (var coding in node.Children)
+                foreach (var coding in node.ChildList)
                 {
                     if (coding.Name != "coding") continue;
                     if (CodingMatches(coding, vs, out _, out var cc)) return;
@@ -42,7 +42,7 @@ internal static class BindingRules
     {
         system = null;
         code = null;
-        foreach (var c in coding.Children)
+        foreach (var c in coding.ChildList)
         {
             if (c.Name == "system") system = c.Value;
             else if (c.Name == "code") code = c.Value;

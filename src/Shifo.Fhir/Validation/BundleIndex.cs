@@ -10,12 +10,12 @@ internal sealed class BundleIndex
     public static BundleIndex? Build(ElementNode bundle)
     {
         BundleIndex? index = null;
-        foreach (var entry in bundle.Children)
+        foreach (var entry in bundle.ChildList)
         {
             if (entry.Name != "entry") continue;
             string? fullUrl = null;
             ElementNode? resource = null;
-            foreach (var c in entry.Children)
+            foreach (var c in entry.ChildList)
             {
                 if (c.Name == "fullUrl") fullUrl = c.Value;
                 else if (c.Name == "resource" && c.IsResource) resource = c;

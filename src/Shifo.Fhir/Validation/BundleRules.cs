@@ -11,12 +11,12 @@ internal static class BundleRules
 {
     public static void Check(ElementNode bundle, ValidationWalker walker)
     {
-        foreach (var entry in bundle.Children)
+        foreach (var entry in bundle.ChildList)
         {
             if (entry.Name != "entry") continue;
             ElementNode? fullUrl = null;
             ElementNode? resource = null;
-            foreach (var c in entry.Children)
+            foreach (var c in entry.ChildList)
             {
                 if (c.Name == "fullUrl") fullUrl = c;
                 else if (c.Name == "resource" && c.IsResource) resource = c;

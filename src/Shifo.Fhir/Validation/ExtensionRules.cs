@@ -12,7 +12,7 @@ internal static class ExtensionRules
     {
         string? url = null;
         ElementNode? value = null;
-        foreach (var c in node.Children)
+        foreach (var c in node.ChildList)
         {
             if (c.Name == "url") url = c.Value;
             else if (c.Name == "value" && value is null) value = c;

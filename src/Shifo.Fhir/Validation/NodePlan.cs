@@ -1,4 +1,5 @@
 using Shifo.Fhir.Definitions;
+using Shifo.Fhir.Model;
 
 namespace Shifo.Fhir.Validation;
 
@@ -20,6 +21,28 @@ internal sealed class NodePlan
     public required Dictionary<ElementInfo, int> ChildIndex { get; init; }
     /// <summary>True when some child has a minimum above zero (saves counting when nothing is required).</summary>
     public bool HasRequiredChildren { get; init; }
+
+    /// <summary>
+    /// The plan of a child element (one of <see cref="Children"/>, by slot) read as a type, kept here after the first
+    /// lookup so that walking a node's children costs no shared-cache lookup per child.
+    /// </summary>
+    public NodePlan ChildPlan(int slot, string typeCode, PlanCache plans)
+    {
+        var known = _childPlans[slot];
+        if (known is not null)
+            foreach (var kv in known)
+                if (ReferenceEquals(kv.Key, typeCode) || kv.Key == typeCode) return kv.Value;
+        var plan = plans.For(Children[slot], typeCode);
+        // a race may drop one of two types added at once; it is looked up again next time
+        _childPlans[slot] = known is null ? [new(typeCode, plan)] : [.. known, new(typeCode, plan)];
+        return plan;
+    }
+
+    private KeyValuePair<string, NodePlan>[]?[] _childPlans = null!;
+    public void InitChildPlans() => _childPlans = new KeyValuePair<string, NodePlan>[]?[Children.Length];
+
+    /// <summary>How JSON writes the value of this primitive type (None for complex types).</summary>
+    public PrimitiveKind ValueKind { get; init; }
 
     /// <summary>The value format of a primitive type; null for complex types.</summary>
     public PrimitiveFormat? Format { get; init; }

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Shifo.Fhir.Definitions;
+using Shifo.Fhir.Model;
+using Shifo.Fhir.Serialization;
 
 namespace Shifo.Fhir.Validation;
 
@@ -105,7 +107,7 @@ internal sealed class PlanCache
             if (targets is { Count: 0 }) targets = null;
         }
 
-        return new NodePlan
+        var plan = new NodePlan
         {
             Element = element,
             TypeCode = typeCode,
@@ -121,7 +123,10 @@ internal sealed class PlanCache
             IsExtension = typeCode == "Extension",
             IsCoding = typeCode == "Coding",
             Invariants = CollectInvariants(element, typeCode, isResource),
+            ValueKind = _defs.IsPrimitiveType(typeCode) ? PrimitiveJson.KindOf(typeCode) : PrimitiveKind.None,
         };
+        plan.InitChildPlans();
+        return plan;
     }
 
     /// <summary>The element's own invariants plus those of its type's definition, each key once, ele-1 left out.</summary>

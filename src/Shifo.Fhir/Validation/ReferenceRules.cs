@@ -13,7 +13,7 @@ internal static class ReferenceRules
     {
         ElementNode? refNode = null;
         string? declaredType = null;
-        foreach (var c in node.Children)
+        foreach (var c in node.ChildList)
         {
             if (c.Name == "reference") refNode = c;
             else if (c.Name == "type") declaredType = c.Value;
@@ -84,7 +84,7 @@ internal static class ReferenceRules
 
     private static ElementNode? FindContained(ElementNode resource, string id)
     {
-        foreach (var c in resource.Children)
+        foreach (var c in resource.ChildList)
             if (c.Name == "contained" && c.IsResource && c.Child("id")?.Value == id) return c;
         return null;
     }

@@ -67,12 +67,12 @@ internal sealed class ValidationWalker
 
     private void Node(ElementNode node, NodePlan plan, in Scope scope)
     {
-        var children = node.Children;
+        var children = node.ChildList;
 
         if (!plan.IsResource && !node.HasValue)
             CheckEle1(node, plan, children);
 
-        if (plan.Format is { } format && node.Value is { } value && node.ValueKind == PrimitiveJson.KindOf(plan.TypeCode)
+        if (plan.Format is { } format && node.Value is { } value && node.ValueKind == plan.ValueKind
             && format.Check(value) is { } problem)
             Error("value", node, problem);
 
@@ -88,7 +88,7 @@ internal sealed class ValidationWalker
     }
 
     /// <summary>ele-1 ("hasValue() or (children().count() > id.count())") natively: a value, or a child other than id.</summary>
-    private void CheckEle1(ElementNode node, NodePlan plan, IReadOnlyList<ElementNode> children)
+    private void CheckEle1(ElementNode node, NodePlan plan, List<ElementNode> children)
     {
         // an empty JSON object was already reported by the parser
         if (children.Count == 0 && plan.Format is null) return;
@@ -98,7 +98,7 @@ internal sealed class ValidationWalker
             + (plan.Format is null ? " (only an id is present)." : " (this primitive has neither a value nor extensions)."));
     }
 
-    private void Children(ElementNode node, NodePlan plan, IReadOnlyList<ElementNode> children, in Scope scope)
+    private void Children(ElementNode node, NodePlan plan, List<ElementNode> children, in Scope scope)
     {
         var n = plan.Children.Length;
         Span<int> counts = n <= 256 ? stackalloc int[n] : new int[n];
@@ -107,11 +107,12 @@ internal sealed class ValidationWalker
             var child = children[i];
             var def = child.Definition;
             if (def is null) continue; // unknown content: reported by the parser
-            if (plan.ChildIndex.TryGetValue(def, out var slot)) counts[slot]++;
+            var known = plan.ChildIndex.TryGetValue(def, out var slot);
+            if (known) counts[slot]++;
             if (child.IsResource)
                 Resource(child, def.Name == "contained" ? scope.RootResource : null, scope.Bundle);
             else
-                Node(child, _plans.For(def, child.TypeName), scope);
+                Node(child, known ? plan.ChildPlan(slot, child.TypeName, _plans) : _plans.For(def, child.TypeName), scope);
         }
         Cardinality(node, plan, counts);
     }
@@ -141,7 +142,7 @@ internal sealed class ValidationWalker
     private static string ChoiceNames(ElementNode node, ElementInfo el)
     {
         var names = new List<string>();
-        foreach (var c in node.Children)
+        foreach (var c in node.ChildList)
             if (ReferenceEquals(c.Definition, el))
                 names.Add(el.Name + char.ToUpperInvariant(c.TypeName[0]) + c.TypeName[1..]);
         return string.Join(", ", names);

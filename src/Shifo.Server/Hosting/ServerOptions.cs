@@ -14,4 +14,10 @@ public sealed class ServerOptions
 
     /// <summary>Most resources one conditional delete may remove; more matches are 412 (1 = single deletes only).</summary>
     public int MaxConditionalDeletes { get; set; } = 100;
+
+    /// <summary>
+    /// Production mode (`--production`): the server refuses to start with demo data on, security off, or any active
+    /// demo user or client in the database. See <see cref="ProductionGuard"/>.
+    /// </summary>
+    public bool Production { get; set; }
 }

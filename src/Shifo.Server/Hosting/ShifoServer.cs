@@ -7,6 +7,7 @@ using Shifo.Server.Pipeline;
 using Shifo.Server.Security;
 using Shifo.Server.Security.Authentication;
 using Shifo.Server.Security.Enforcement;
+using Shifo.Server.Security.AuthServer;
 using Shifo.Server.Security.Hardening;
 using Shifo.Storage;
 
@@ -28,6 +29,11 @@ public static class ShifoServer
             args = args.Where(a => a != "--demo").ToArray();
             overrides = new Dictionary<string, string?>(overrides ?? new Dictionary<string, string?>()) { ["Demo:Enabled"] = "true" };
         }
+        if (args.Contains("--production"))
+        {
+            args = args.Where(a => a != "--production").ToArray();
+            overrides = new Dictionary<string, string?>(overrides ?? new Dictionary<string, string?>()) { ["Server:Production"] = "true" };
+        }
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         // a singleton holding a request-scoped service (the guarded store) would bypass enforcement: fail at start instead
         builder.Host.UseDefaultServiceProvider(o => { o.ValidateScopes = true; o.ValidateOnBuild = true; });
@@ -43,10 +49,14 @@ public static class ShifoServer
         var storeOptions = builder.Configuration.GetSection("Store").Get<StoreOptions>() ?? new StoreOptions();
         // the real store for the server's own work; requests see IResourceStore, their guarded view of it
         builder.Services.AddSingleton(_ => new TrustedStore(ResourceStoreFactory.Create(storeOptions)));
+        builder.Services.AddSingleton(storeOptions);
+        // hosted services start in this order: schema, production checks, demo data, demo accounts
         builder.Services.AddHostedService<StoreInitializer>();
+        builder.Services.AddHostedService<ProductionGuard>();
         builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Demo"));
         builder.Services.AddSingleton<DemoStatus>();
         builder.Services.AddHostedService<DemoLoader>();
+        builder.Services.AddHostedService<DemoAccounts>();
         builder.Services.AddSingleton(new FhirValidator());
         builder.Services.AddScoped<WritePipeline>();
         builder.Services.AddScoped<ReadPipeline>();
@@ -67,6 +77,7 @@ public static class ShifoServer
         app.MapSite();
         app.MapFhir();
         app.MapBulkData();
+        app.MapAuthServer();
         return app;
     }
 }

@@ -26,4 +26,19 @@ public sealed class SecurityOptions
 
     /// <summary>A signing key older than this is replaced by a new one; the old one still verifies until its tokens expire.</summary>
     public TimeSpan SigningKeyRotation { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>PBKDF2 iterations for new password hashes (existing hashes keep theirs). Lower only in tests.</summary>
+    public int PasswordIterations { get; set; } = 210_000;
+
+    /// <summary>Consecutive failed sign-ins after which an account is locked (1 minute, doubling, at most 1 hour).</summary>
+    public int LoginFailuresBeforeLock { get; set; } = 5;
+
+    /// <summary>Failed sign-ins from one network address in ten minutes after which it is refused for a while.</summary>
+    public int LoginFailuresPerAddress { get; set; } = 50;
+
+    /// <summary>Lifetime of an authorization code (SMART: short; it is exchanged at once).</summary>
+    public TimeSpan AuthorizationCodeLifetime { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long the sign-in form may stay open before it must be reloaded.</summary>
+    public TimeSpan LoginFormLifetime { get; set; } = TimeSpan.FromMinutes(10);
 }

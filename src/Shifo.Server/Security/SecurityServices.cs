@@ -1,8 +1,11 @@
+using Shifo.Server.Security.Accounts;
 using Shifo.Server.Security.Audit;
 using Shifo.Server.Security.Enforcement;
+using Shifo.Server.Security.AuthServer;
+using Shifo.Server.Security.Passwords;
 using Shifo.Server.Security.Tokens;
-
 using Shifo.Storage;
+using Shifo.Storage.Accounts;
 
 namespace Shifo.Server.Security;
 
@@ -13,7 +16,9 @@ public static class SecurityServices
     {
         services.Configure<SecurityOptions>(configuration.GetSection("Security"));
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<ISigningKeyStore, InMemorySigningKeyStore>();
+        services.AddSingleton(sp => new AccountStore(sp.GetRequiredService<Enforcement.TrustedStore>().Store));
+        // keys in the database: every node signs and verifies with the same ring, and tokens survive a restart
+        services.AddSingleton<ISigningKeyStore, DatabaseSigningKeyStore>();
         services.AddSingleton<SigningKeyRing>();
         services.AddSingleton<AccessTokenIssuer>();
         services.AddSingleton<AccessTokenValidator>();
@@ -28,6 +33,21 @@ public static class SecurityServices
         services.AddScoped<RequestGuard>();
         services.AddScoped<GuardedSearch>();
         services.AddScoped<IResourceStore, GuardedResourceStore>();
+        services.AddAuthServer();
         return services;
+    }
+
+    private static void AddAuthServer(this IServiceCollection services)
+    {
+        services.AddSingleton<PasswordHasher>();
+        services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<LoginFormToken>();
+        services.AddSingleton<ClientAssertionVerifier>();
+        services.AddSingleton<ClientCredentialsGrant>();
+        services.AddSingleton<UserTokenGrants>();
+        services.AddSingleton<AuthorizeEndpoint>();
+        services.AddSingleton<SessionEndpoints>();
+        services.AddSingleton<AdminEndpoints>();
+        services.AddSingleton<AdminAccess>();
     }
 }

@@ -101,6 +101,7 @@ public sealed class SqliteDialect : SqlDialect
             "CREATE INDEX idx_quantity_norm ON idx_quantity (res_type, param, norm_code, norm_value)",
         ]),
         Jobs.JobSchema.Migration(3),
+        Accounts.AccountSchema.Migration(4),
     ];
 
     private static string[] IndexTableDdl(string table, string valueColumns, string searchKey) =>

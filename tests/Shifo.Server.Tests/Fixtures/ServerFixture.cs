@@ -38,6 +38,9 @@ public abstract class ServerFixture : IAsyncLifetime
 
     protected abstract Task<IDictionary<string, string?>> StoreSettingsAsync();
 
+    /// <summary>The configuration the server was started with, to start another server on the same database.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; private set; } = new Dictionary<string, string?>();
+
     public async Task InitializeAsync()
     {
         var settings = await StoreSettingsAsync();
@@ -48,6 +51,7 @@ public abstract class ServerFixture : IAsyncLifetime
         settings.TryAdd("Security:Enabled", SecurityEnabled ? "true" : "false");
         // FHIR-behaviour suites send bursts far above a client's default rate; the limits have tests of their own
         settings["Security:RateLimit:Enabled"] = "false";
+        Settings = new Dictionary<string, string?>(settings);
         _app = ShifoServer.Build([], settings, ConfigureServices);
         await _app.StartAsync();
         BaseUrl = _app.Urls.First().TrimEnd('/');

@@ -17,7 +17,7 @@ internal static partial class FhirFunctions
             foreach (var item in focus)
             {
                 if (item is not ElementNode node) continue;
-                foreach (var c in node.Children)
+                foreach (var c in node.ChildList)
                     if (c.Name == "extension" && c.Child("url")?.Value == url) (result ??= []).Add(c);
             }
             return result ?? Collections.Empty;

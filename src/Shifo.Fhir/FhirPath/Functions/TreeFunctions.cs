@@ -26,7 +26,7 @@ internal static class TreeFunctions
 
     private static void AddDescendants(ElementNode node, List<object> result)
     {
-        foreach (var c in node.Children)
+        foreach (var c in node.ChildList)
         {
             result.Add(c);
             AddDescendants(c, result);

@@ -18,6 +18,8 @@ internal static partial class XhtmlSafety
     private static readonly string[] UnsafeTags =
         ["script", "object", "applet", "embed", "form", "iframe", "frame", "frameset", "link", "meta", "style", "base", "input", "button"];
 
+    private static readonly SearchValues<char> UnsafeTagInitials = SearchValues.Create("soaeflimb");
+
     private static readonly SearchValues<char> Anchors = SearchValues.Create("<=:");
 
     public static bool IsSafe(string html)
@@ -66,6 +68,8 @@ internal static partial class XhtmlSafety
         var j = lt + 1;
         while (j < text.Length && IsAsciiSpace(text[j])) j++;
         if (j < text.Length && text[j] >= 128) return Found.Unsure;
+        // most tags (div, p, table, span, /...) start with a letter no unsafe tag starts with: no need to try them all
+        if (j == text.Length || !UnsafeTagInitials.Contains((char)(text[j] | 0x20))) return Found.No;
         var result = Found.No;
         foreach (var tag in UnsafeTags)
         {

@@ -29,6 +29,8 @@ public sealed class AccessTokenValidator(SigningKeyRing keys, IOptions<SecurityO
 
         if (!Jws.TryRead(token, out var header, out var payload)) return Fail("The access token is not a signed JWT.");
         if (Str(header, "alg") != SigningKeyRing.Algorithm) return Fail("The access token is not signed with this server's algorithm.");
+        // other tokens this server signs with the same key (the login form's) carry another typ
+        if (Str(header, "typ") != "JWT") return Fail("The token is not an access token.");
         if (Str(header, "kid") is not { } kid || await keys.FindAsync(kid, ct) is not { } key) return Fail("The access token's signing key is unknown.");
         if (!Jws.VerifySignature(token, key.Key, key.Algorithm)) return Fail("The access token's signature is invalid.");
         if (Str(payload, "iss") != SecurityUrls.Issuer(baseUrl)) return Fail("The access token was issued by another server.");
