@@ -68,6 +68,8 @@ public sealed class GuardedWriteScope(IWriteScope inner, RequestGuard guard, Gua
     public Task<SearchPage> SearchAsync(SearchQuery query, CancellationToken ct = default) =>
         search.SearchAsync(query, q => inner.SearchAsync(q, ct), ct);
 
+    public Task LockAsync(string key, CancellationToken ct = default) => inner.LockAsync(key, ct);
+
     public async Task CommitAsync(CancellationToken ct = default)
     {
         await inner.CommitAsync(ct);
