@@ -156,6 +156,117 @@ public abstract class RedTeamTests(ISecureServer secure)
         AssertForbidden(await SendAsync(practitioner, HttpMethod.Put, $"Consent/{permit["id"]}", permit.ToJsonString(), breakGlass: "unconscious patient"));
         AssertForbidden(await GetAsync(practitioner, $"Observation/{observation}"));
     }
+
+    // ---------------- another client's bulk job ----------------
+
+    [Fact]
+    public async Task A_bulk_export_is_polled_downloaded_and_cancelled_only_by_the_client_that_started_it()
+    {
+        var system = await SystemAsync();
+        var patient = Unique("p");
+        await PutAsync(system, Patient(patient, Unique("SECRET")));
+        using var kickOff = new HttpRequestMessage(HttpMethod.Get, "fhir/$export?_type=Patient");
+        kickOff.Headers.Authorization = new AuthenticationHeaderValue("Bearer", system);
+        kickOff.Headers.Add("Prefer", "respond-async");
+        var accepted = await Server.Client.SendAsync(kickOff);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var status = accepted.Content.Headers.ContentLocation?.ToString() ?? accepted.Headers.GetValues("Content-Location").Single();
+        var job = status[(status.LastIndexOf('/') + 1)..];
+
+        Reply done = default!;
+        for (var i = 0; i < 100; i++)
+        {
+            done = await GetAsync(system, $"$bulk-status/{job}");
+            if (done.Status != HttpStatusCode.Accepted) break;
+            await Task.Delay(100);
+        }
+        Assert.True(done.Status == HttpStatusCode.OK, done.Body);
+        var file = (string)done.Json["output"]![0]!["url"]!;
+        var name = file[(file.LastIndexOf('/') + 1)..];
+
+        // another system client, with every scope there is
+        var other = await TestTokens.SignedAsync(Server, claims => claims["client_id"] = Unique("other-client"));
+        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(other, $"$bulk-status/{job}")).Status);
+        var stolen = await GetAsync(other, $"$bulk-file/{job}/{name}");
+        Assert.Equal(HttpStatusCode.NotFound, stolen.Status);
+        Assert.DoesNotContain(patient, stolen.Body);
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(other, HttpMethod.Delete, $"$bulk-status/{job}")).Status);
+        // the owner still has it all
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(system, $"$bulk-status/{job}")).Status);
+        Assert.Contains(patient, (await GetAsync(system, $"$bulk-file/{job}/{name}")).Body);
+    }
+
+    // ---------------- probes that must stay refused ----------------
+
+    [Fact]
+    public async Task Side_doors_to_another_patients_resource_are_refused_without_telling_its_content()
+    {
+        var system = await SystemAsync();
+        var (patient, marker) = (Unique("p"), Unique("SECRET"));
+        await PutAsync(system, Patient(patient, marker));
+        var observation = Unique("o");
+        await PutAsync(system, Observation(observation, new JsonObject { ["reference"] = $"Patient/{patient}" }, marker));
+        var stranger = await PractitionerAsync(Unique("org"));
+
+        // $validate of a stored resource, $everything with _type, history with _since
+        foreach (var url in new[] { $"Patient/{patient}/$everything?_type=Observation", $"Observation/{observation}/_history?_since=2000-01-01",
+                     $"Observation/{observation}/_history/1", $"Patient/{patient}/Observation?_sort=-date" })
+        {
+            var reply = await GetAsync(stranger, url);
+            Assert.True(reply.Status is HttpStatusCode.Forbidden, $"{url}: {(int)reply.Status} {reply.Body}");
+            Assert.DoesNotContain(marker, reply.Body);
+        }
+        var validate = await SendAsync(stranger, HttpMethod.Post, $"Observation/{observation}/$validate",
+            Observation(observation, new JsonObject { ["reference"] = $"Patient/{patient}" }, "x").ToJsonString());
+        Assert.DoesNotContain(marker, validate.Body);
+
+        // a JSON Patch "test" would tell the content if it ran before the decision
+        foreach (var value in new[] { marker, "wrong" })
+        {
+            using var patch = new HttpRequestMessage(HttpMethod.Patch, $"fhir/Observation/{observation}");
+            patch.Headers.Authorization = new AuthenticationHeaderValue("Bearer", stranger);
+            patch.Content = new StringContent($$"""[{"op":"test","path":"/valueString","value":"{{value}}"},{"op":"replace","path":"/status","value":"amended"}]""",
+                Encoding.UTF8, "application/json-patch+json");
+            var reply = await Server.Client.SendAsync(patch);
+            Assert.Equal(HttpStatusCode.Forbidden, reply.StatusCode);
+        }
+
+        // If-None-Match must not answer 304 before the decision; If-Match must not answer 412
+        using (var conditional = new HttpRequestMessage(HttpMethod.Get, $"fhir/Observation/{observation}"))
+        {
+            conditional.Headers.Authorization = new AuthenticationHeaderValue("Bearer", stranger);
+            conditional.Headers.TryAddWithoutValidation("If-None-Match", "W/\"1\"");
+            Assert.Equal(HttpStatusCode.Forbidden, (await Server.Client.SendAsync(conditional)).StatusCode);
+        }
+        using (var update = new HttpRequestMessage(HttpMethod.Put, $"fhir/Observation/{observation}"))
+        {
+            update.Headers.Authorization = new AuthenticationHeaderValue("Bearer", stranger);
+            update.Headers.TryAddWithoutValidation("If-Match", "W/\"7\"");
+            update.Content = new StringContent(Observation(observation, new JsonObject { ["reference"] = $"Patient/{patient}" }, "x").ToJsonString(), Encoding.UTF8, "application/fhir+json");
+            Assert.Equal(HttpStatusCode.Forbidden, (await Server.Client.SendAsync(update)).StatusCode);
+        }
+
+        // transaction and batch GET entries
+        foreach (var kind in new[] { "transaction", "batch" })
+        {
+            var bundle = new JsonObject
+            {
+                ["resourceType"] = "Bundle", ["type"] = kind,
+                ["entry"] = new JsonArray(new JsonObject { ["request"] = new JsonObject { ["method"] = "GET", ["url"] = $"Observation/{observation}" } },
+                    new JsonObject { ["request"] = new JsonObject { ["method"] = "GET", ["url"] = $"Observation?_id={observation}" } }),
+            };
+            var reply = await SendAsync(stranger, HttpMethod.Post, "", bundle.ToJsonString());
+            Assert.DoesNotContain(marker, reply.Body);
+        }
+
+        // conditional delete, conditional update and If-None-Exist criteria that match only the refused resource
+        Assert.DoesNotContain(marker, (await SendAsync(stranger, HttpMethod.Delete, $"Patient?_id={patient}&family={marker}")).Body);
+        var stillThere = await GetAsync(system, $"Patient/{patient}");
+        Assert.Equal(HttpStatusCode.OK, stillThere.Status);
+        var conditionalUpdate = await SendAsync(stranger, HttpMethod.Put, $"Patient?_id={patient}", Patient(patient, "HIJACKED").ToJsonString());
+        Assert.Equal(HttpStatusCode.Forbidden, conditionalUpdate.Status);
+        Assert.Contains(marker, (await GetAsync(system, $"Patient/{patient}")).Body);
+    }
 }
 
 [Collection(SqliteEnforcementCollection.Name)]
