@@ -118,6 +118,25 @@ public abstract class RedTeamTests(ISecureServer secure)
         }
     }
 
+    [Fact]
+    public async Task A_type_history_total_does_not_count_other_patients_versions()
+    {
+        var system = await SystemAsync();
+        var (own, other) = (Unique("p"), Unique("p"));
+        await PutAsync(system, Patient(own, Unique("F")));
+        await PutAsync(system, Patient(other, Unique("F")));
+        await PutAsync(system, Observation(Unique("o"), new JsonObject { ["reference"] = $"Patient/{other}" }, "SECRET"));
+        var citizen = await TestTokens.IssueAsync(Server, AccessRole.Citizen, "patient/*.rs", fhirUser: $"Patient/{own}", patient: own);
+        foreach (var count in new[] { "0", "1", "50" })
+        {
+            // the citizen has no Observation: any total but 0 counts somebody else's
+            var reply = await GetAsync(citizen, $"Observation/_history?_count={count}");
+            Assert.Equal(HttpStatusCode.OK, reply.Status);
+            Assert.Equal(0, reply.EntryCount);
+            Assert.True(reply.Json["total"] is null || (int)reply.Json["total"]! == 0, $"_count={count}: {reply.Body}");
+        }
+    }
+
     // ---------------- changing the rules one is judged by ----------------
 
     [Fact]

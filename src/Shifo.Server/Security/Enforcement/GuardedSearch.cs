@@ -121,7 +121,11 @@ public sealed class GuardedSearch(RequestGuard guard, SearchRules rules)
             kept.Add(entry);
             guard.RecordAccess(interaction, AuditAction.Read, null, verdict);
         }
-        // -1: the total is withheld (some entries were left out); the endpoint writes no total then
-        return kept.Count == page.Entries.Count ? page : page with { Entries = kept, Total = -1 };
+        // -1: the total is withheld; the endpoint writes no total then. The store counts every version of the type
+        // (all patients'), so whoever may be refused one gets the number kept, and only when this page is all of it
+        if (access.Role == Access.AccessRole.System && !await guard.PatientAccess.AnyActiveConsentAsync(ct))
+            return kept.Count == page.Entries.Count ? page : page with { Entries = kept, Total = -1 };
+        var whole = query.Before is null && page.NextCursor is null && query.Count > 0;
+        return page with { Entries = kept, Total = whole ? kept.Count : -1 };
     }
 }
