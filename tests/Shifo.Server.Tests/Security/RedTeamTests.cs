@@ -176,6 +176,24 @@ public abstract class RedTeamTests(ISecureServer secure)
         AssertForbidden(await GetAsync(practitioner, $"Observation/{observation}"));
     }
 
+    [Fact]
+    public async Task Starting_care_for_any_patient_by_an_encounter_is_allowed_and_audited_as_a_write_of_that_patient()
+    {
+        // by design: the registration desk finds the person by national id, and an Encounter of the own organization starts care
+        var system = await SystemAsync();
+        var (patient, org) = (Unique("p"), Unique("org"));
+        await PutAsync(system, Patient(patient, Unique("F")));
+        var practitioner = await PractitionerAsync(org);
+        var encounter = Unique("e");
+        var created = await SendAsync(practitioner, HttpMethod.Put, $"Encounter/{encounter}", Encounter(encounter, patient, org).ToJsonString());
+        Assert.Equal(HttpStatusCode.Created, created.Status);
+        Assert.Contains(secure.Audit.Records, r => r.Record.Patient == patient && r.Record.What == $"Encounter/{encounter}"
+                                                  && r.Record.Action == Shifo.Server.Security.Audit.AuditAction.Create && r.Record.Denied is null);
+        // stored with the write: a system finds the AuditEvent about the patient
+        var events = await GetAsync(system, $"AuditEvent?entity=Patient/{patient}");
+        Assert.True(events.EntryCount >= 1, events.Body);
+    }
+
     // ---------------- another client's bulk job ----------------
 
     [Fact]
