@@ -63,7 +63,8 @@ public sealed class DemoAccounts(
         [
             new() { ["resourceType"] = "Organization", ["id"] = "demo-hospital", ["active"] = true, ["name"] = "Demo District Hospital (Guliston)" },
             new() { ["resourceType"] = "Organization", ["id"] = "demo-pharmacy", ["active"] = true, ["name"] = "Demo Pharmacy No. 1 (Guliston)" },
-            Person("Patient", "demo-citizen", "Karimova", "Dilnoza", "female", "1988-04-12"),
+            // attached to the demo hospital as her polyclinic: the demo doctor and nurse have a care relationship with her
+            WithGeneralPractitioner(Person("Patient", "demo-citizen", "Karimova", "Dilnoza", "female", "1988-04-12"), "Organization/demo-hospital"),
             Person("Practitioner", "demo-doctor", "Rahimov", "Aziz", "male", "1975-09-30"),
             Person("Practitioner", "demo-nurse", "Yusupova", "Madina", "female", "1992-01-17"),
             Person("Practitioner", "demo-pharmacist", "Tursunov", "Bekzod", "male", "1985-06-05"),
@@ -86,6 +87,12 @@ public sealed class DemoAccounts(
         ["gender"] = gender,
         ["birthDate"] = birthDate,
     };
+
+    private static JsonObject WithGeneralPractitioner(JsonObject patient, string reference)
+    {
+        patient["generalPractitioner"] = new JsonArray(new JsonObject { ["reference"] = reference });
+        return patient;
+    }
 
     /// <summary>Creates the user or renews its password; returns the new password.</summary>
     private async Task<string> EnsureUserAsync(DemoUser demoUser, CancellationToken ct)
