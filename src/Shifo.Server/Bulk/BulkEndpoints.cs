@@ -177,6 +177,7 @@ public static class BulkEndpoints
     private static async Task StartAsync(HttpContext context, IServiceProvider services, string kind, BulkSpec spec, string? jobId = null)
     {
         var id = jobId ?? Guid.CreateVersion7().ToString();
+        spec = spec with { Owner = BulkAccess.RequireSystem(context).ClientId };
         var request = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{context.Request.Path}{context.Request.QueryString}";
         // the transaction time is a millisecond already passed: everything written up to it is in an export
         var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 1);
@@ -190,8 +191,7 @@ public static class BulkEndpoints
 
     private static async Task StatusAsync(HttpContext context, JobStore jobs, string job)
     {
-        BulkAccess.RequireSystem(context);
-        var found = await jobs.GetAsync(job, context.RequestAborted) ?? throw NoJob(job);
+        var found = OwnJob(context, await jobs.GetAsync(job, context.RequestAborted)) ?? throw NoJob(job);
         switch (found.Status)
         {
             case JobStatus.Completed:
@@ -216,8 +216,7 @@ public static class BulkEndpoints
 
     private static async Task CancelAsync(HttpContext context, JobStore jobs, BulkFolders folders, string job)
     {
-        BulkAccess.RequireSystem(context);
-        if (!await jobs.DeleteAsync(job, context.RequestAborted)) throw NoJob(job);
+        if (OwnJob(context, await jobs.GetAsync(job, context.RequestAborted)) is null || !await jobs.DeleteAsync(job, context.RequestAborted)) throw NoJob(job);
         // a running job notices at its next step and stops; its files go now
         if (Guid.TryParse(job, out _)) folders.DeleteJob(job);
         await FhirResponses.WriteOutcomeAsync(context, StatusCodes.Status202Accepted,
@@ -226,8 +225,7 @@ public static class BulkEndpoints
 
     private static async Task FileAsync(HttpContext context, JobStore jobs, BulkFolders folders, string job, string name)
     {
-        BulkAccess.RequireSystem(context);
-        var found = await jobs.GetAsync(job, context.RequestAborted);
+        var found = OwnJob(context, await jobs.GetAsync(job, context.RequestAborted));
         if (found is null || found.Status != JobStatus.Completed || !Guid.TryParse(job, out _)) throw NoFile(job, name);
         context.Response.ContentType = "application/fhir+ndjson";
         if (found.Kind == BulkKinds.Import && name == "errors.ndjson")
@@ -241,6 +239,18 @@ public static class BulkEndpoints
         var path = Path.Combine(folders.Job(job), name);
         if (!File.Exists(path)) throw NoFile(job, name);
         await context.Response.SendFileAsync(path, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// The job when the caller (a system) started it, else null: another client's job is "not found", so that its
+    /// status, manifest and files (data of types the caller may lack scopes for) stay its own.
+    /// </summary>
+    private static BulkJob? OwnJob(HttpContext context, BulkJob? job)
+    {
+        var access = BulkAccess.RequireSystem(context);
+        if (job is null) return null;
+        var owner = BulkSpec.Parse(job.Spec).Owner;
+        return owner is null || owner == access.ClientId ? job : null;
     }
 
     private static FhirProblem NoJob(string job) =>

@@ -48,6 +48,20 @@ public sealed class ConsentRules
         return rules;
     }
 
+    /// <summary>
+    /// Whether one Consent (JSON) holds a deny that applies to the caller (no actor, or naming its organization or
+    /// user) and whether it holds a permit naming the caller; periods are ignored (a deny that has ended may begin
+    /// again by an edit). Used to keep callers from writing the Consents that judge them.
+    /// </summary>
+    public static (bool DenyApplies, bool PermitNames) ProvisionsAbout(byte[] consent, string? organization, string? fhirUser)
+    {
+        var rules = new ConsentRules();
+        using (var doc = JsonDocument.Parse(consent))
+            if (doc.RootElement.TryGetProperty("provision", out var provision) && provision.ValueKind == JsonValueKind.Object) rules.Collect(provision);
+        bool Names(Provision p) => p.Actors.Any(a => a == organization || a == fhirUser);
+        return (rules._provisions.Any(p => p.Deny && (p.Actors.Length == 0 || Names(p))), rules._provisions.Any(p => !p.Deny && Names(p)));
+    }
+
     public ConsentVerdict Evaluate(string? organization, string? fhirUser, string resourceType, DateTimeOffset now)
     {
         var verdict = ConsentVerdict.None;

@@ -62,10 +62,16 @@ public sealed class GuardedSearch(RequestGuard guard, SearchRules rules)
                 guard.RecordLeftOut(interaction, verdict);
             }
         }
+        if (await TotalMayRevealAsync(access, ct))
+        {
+            // the total may count only what this caller sees, and must not show whether anything was left out: a
+            // withheld total after a refusal next to a total of 0 without one told that a refused patient matched.
+            // So: the number kept, when this page is the whole result; no total otherwise (matches beyond this page,
+            // or all of them for _summary=count, were never decided)
+            var whole = query.Cursor is null && page.NextCursor is null && query.Count > 0;
+            return page with { Matches = matches, Included = included, Total = page.Total is not null && whole ? matches.Count : null };
+        }
         if (dropped) return page with { Matches = matches, Included = included, Total = null };
-        // matches beyond this page (or all of them, for _summary=count) were never decided: their count could tell
-        // of patients the caller may not reach, so the total goes unless the page holds every match
-        if (page.Total is { } total && total != page.Matches.Count && await TotalMayRevealAsync(access, ct)) return page with { Total = null };
         return page;
     }
 
@@ -115,7 +121,11 @@ public sealed class GuardedSearch(RequestGuard guard, SearchRules rules)
             kept.Add(entry);
             guard.RecordAccess(interaction, AuditAction.Read, null, verdict);
         }
-        // -1: the total is withheld (some entries were left out); the endpoint writes no total then
-        return kept.Count == page.Entries.Count ? page : page with { Entries = kept, Total = -1 };
+        // -1: the total is withheld; the endpoint writes no total then. The store counts every version of the type
+        // (all patients'), so whoever may be refused one gets the number kept, and only when this page is all of it
+        if (access.Role == Access.AccessRole.System && !await guard.PatientAccess.AnyActiveConsentAsync(ct))
+            return kept.Count == page.Entries.Count ? page : page with { Entries = kept, Total = -1 };
+        var whole = query.Before is null && page.NextCursor is null && query.Count > 0;
+        return page with { Entries = kept, Total = whole ? kept.Count : -1 };
     }
 }

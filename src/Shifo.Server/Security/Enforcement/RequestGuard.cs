@@ -60,6 +60,8 @@ public sealed class RequestGuard(IHttpContextAccessor http, PatientCompartment c
         var owners = new HashSet<string>(StringComparer.Ordinal);
         if (next is not null) owners.UnionWith(compartment.PatientsOf(next));
         if (current?.Json is not null) owners.UnionWith(compartment.PatientsOf(current));
+        if (type == "Consent" && WritesOwnConsent(next, current))
+            return Verdict.Refused("No one writes the Consent that judges their own access (a permit naming them, or a change to a deny that applies to them): the patient or a system records it.", owners);
         var startsCare = next is not null && current is null && StartsCare(next);
         var verdict = await DecideAsync(type, owners.ToArray(), actions, startsCare, write: true, ct);
         // a resource of a patient-data type naming no patient: a citizen may not write it either
@@ -94,6 +96,20 @@ public sealed class RequestGuard(IHttpContextAccessor http, PatientCompartment c
             emergency |= decision.Emergency;
         }
         return Verdict.Allowed(owners, emergency);
+    }
+
+    /// <summary>
+    /// Whether a practitioner, pharmacist or third party would grant itself access (new content with a permit naming
+    /// it) or lift a deny that applies to it (changing or deleting a Consent holding one); breaking the glass does
+    /// not cover this either, since the change would outlive the emergency.
+    /// </summary>
+    private bool WritesOwnConsent(ElementNode? next, StoredResource? current)
+    {
+        var access = Access;
+        if (access.Role is not (AccessRole.Practitioner or AccessRole.Pharmacist or AccessRole.ThirdParty)) return false;
+        if (next is not null && ConsentRules.ProvisionsAbout(Shifo.Fhir.Serialization.FhirJsonWriter.ToUtf8(next), access.Organization, access.FhirUser).PermitNames)
+            return true;
+        return current?.Json is { } json && ConsentRules.ProvisionsAbout(json, access.Organization, access.FhirUser).DenyApplies;
     }
 
     /// <summary>Whether a new Encounter, EpisodeOfCare or CareTeam is one of the caller's own organization: that is how care begins.</summary>
