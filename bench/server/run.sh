@@ -40,7 +40,8 @@ start_server() {
   local port; port=$(free_port)
   base="http://127.0.0.1:$port"
   if [ "$1" = sqlite ]; then export SHIFO_Store__SqlitePath="$2"; else export SHIFO_Store__PostgresConnectionString="$2"; fi
-  SHIFO_Urls="$base" SHIFO_Store__Provider="$1" SHIFO_Logging__LogLevel__Default=Warning \
+  # the benchmarks measure FHIR behaviour without tokens (security off)
+  SHIFO_Urls="$base" SHIFO_Store__Provider="$1" SHIFO_Logging__LogLevel__Default=Warning SHIFO_Security__Enabled=false \
     dotnet src/Shifo.Server/bin/Release/net10.0/Shifo.Server.dll >"$work/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 300); do curl -sf "$base/livez" >/dev/null && return 0; sleep 0.2; done

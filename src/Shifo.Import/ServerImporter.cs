@@ -13,6 +13,9 @@ public sealed class ServerImporter(HttpClient http, ImportReport report, int bat
     private static readonly MediaTypeHeaderValue FhirJson = new("application/fhir+json");
 
     /// <summary>Checks that the FHIR base answers (GET metadata), so that a wrong URL is one clear message.</summary>
+    /// <summary>The environment variable the `shifo import` command reads the server's access token from (not an argument: arguments show in process lists).</summary>
+    public const string AccessTokenVariable = "SHIFO_ACCESS_TOKEN";
+
     public async Task CheckReachableAsync(CancellationToken ct = default)
     {
         try
@@ -141,6 +144,10 @@ public sealed class ServerImporter(HttpClient http, ImportReport report, int bat
         try
         {
             using var response = await http.SendAsync(request, ct);
+            // a refused token fails every batch alike: stop at once with what to do
+            if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+                throw new ImportInputException($"the server refused the import with 401: set {AccessTokenVariable} to a valid access token "
+                    + "with system/*.cu scopes (a backend client's token from /auth/token)");
             var text = await response.Content.ReadAsByteArrayAsync(ct);
             JsonDocument? doc = null;
             try { doc = JsonDocument.Parse(text); } catch (JsonException) { }

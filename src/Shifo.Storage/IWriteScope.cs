@@ -23,5 +23,12 @@ public interface IWriteScope : IAsyncDisposable
 
     Task<SearchPage> SearchAsync(SearchQuery query, CancellationToken ct = default);
 
+    /// <summary>
+    /// Serializes this scope with every other scope that locks the same key, until commit or rollback: conditional
+    /// creates take it on their criteria so that two of them cannot both find nothing and both create.
+    /// SQLite: nothing to do (a scope already holds the database's write lock).
+    /// </summary>
+    Task LockAsync(string key, CancellationToken ct = default);
+
     Task CommitAsync(CancellationToken ct = default);
 }

@@ -12,7 +12,8 @@ public sealed class DemoTests(SynthSample sample)
         var settings = TestServer.Sqlite(Path.Combine(sample.NewFolder(), "shifo.db"));
         foreach (var (k, v) in Small) settings[k] = v;
         await using var server = await TestServer.StartAsync(settings, "--demo");
-        Assert.Equal(25, await server.CountAsync("Patient"));
+        // the synthetic region, plus the demo citizen's own record (Patient/demo-citizen) made with the demo accounts
+        Assert.Equal(25 + 1, await server.CountAsync("Patient"));
         Assert.True(await server.CountAsync("Observation") > 0);
         var landing = await server.Client.GetStringAsync("../");
         Assert.Contains("Demo data loaded: 25 synthetic patients", landing);
@@ -27,7 +28,7 @@ public sealed class DemoTests(SynthSample sample)
         var settings = TestServer.Sqlite(file);
         foreach (var (k, v) in Small) settings[k] = v;
         await using var server = await TestServer.StartAsync(settings, "--demo");
-        Assert.Equal(4, await server.CountAsync("Patient"));
+        Assert.Equal(4 + 1, await server.CountAsync("Patient"));
         Assert.Equal(0, await server.CountAsync("Observation"));
         Assert.DoesNotContain("Demo data loaded", await server.Client.GetStringAsync("../"));
     }

@@ -1,7 +1,10 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Shifo.Server.Hosting;
+using Shifo.Server.Security.Access;
+using Shifo.Server.Security.Tokens;
 
 namespace Shifo.Import.Tests;
 
@@ -22,13 +25,15 @@ public sealed class TestServer : IAsyncDisposable
 
     public static async Task<TestServer> StartAsync(IDictionary<string, string?> store, params string[] args)
     {
-        var settings = new Dictionary<string, string?>(store)
+        var settings = new Dictionary<string, string?>
         {
             ["Urls"] = "http://127.0.0.1:0",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Security:Enabled"] = "false",
             // an import sends bursts of batches; the rate limits have tests of their own
             ["Security:RateLimit:Enabled"] = "false",
         };
+        foreach (var (key, value) in store) settings[key] = value;
         var app = ShifoServer.Build(args, settings);
         await app.StartAsync();
         return new TestServer(app, app.Urls.First().TrimEnd('/'));
@@ -36,6 +41,15 @@ public sealed class TestServer : IAsyncDisposable
 
     public static Dictionary<string, string?> Sqlite(string file) => new() { ["Store:Provider"] = "sqlite", ["Store:SqlitePath"] = file };
     public static Dictionary<string, string?> Postgres(string connection) => new() { ["Store:Provider"] = "postgres", ["Store:PostgresConnectionString"] = connection };
+
+    /// <summary>An access token of this server for a backend system with the given scopes.</summary>
+    public async Task<string> SystemTokenAsync(string scope)
+    {
+        var issuer = _app.Services.GetRequiredService<AccessTokenIssuer>();
+        var issued = await issuer.IssueAsync(new AccessTokenRequest { Subject = "import-test", ClientId = "import-test", Role = AccessRole.System, Scope = scope },
+            Fhir[..^"/fhir".Length], CancellationToken.None);
+        return issued.Token;
+    }
 
     /// <summary>How many resources a search finds (Bundle.total of _summary=count).</summary>
     public async Task<long> CountAsync(string typeAndQuery)

@@ -8,7 +8,8 @@ namespace Shifo.Cli.Commands;
 /// <summary>
 /// `shifo import PATH... (--server URL | --store sqlite:FILE | --store postgres:CONNSTRING) [--batch N]`: loads
 /// NDJSON files and transaction/batch Bundles (folders in name order) into a running server or straight into a
-/// store, with progress on stderr and a summary on stdout. Exit 0: all loaded; 1: some failed; 2: bad input.
+/// store, with progress on stderr and a summary on stdout. A server with security on needs an access token in the
+/// SHIFO_ACCESS_TOKEN environment variable. Exit 0: all loaded; 1: some failed; 2: bad input.
 /// </summary>
 public static class ImportCommand
 {
@@ -68,6 +69,8 @@ public static class ImportCommand
         if (!Uri.TryCreate(url.TrimEnd('/') + "/", UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https"))
             throw new ImportInputException($"--server expects an http(s) FHIR base URL such as http://localhost:8080/fhir, got '{url}'");
         using var http = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromMinutes(5) };
+        if (Environment.GetEnvironmentVariable(ServerImporter.AccessTokenVariable) is { Length: > 0 } token)
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Trim());
         var importer = new ServerImporter(http, report, batch);
         await importer.CheckReachableAsync();
         foreach (var file in files) await importer.ImportFileAsync(file);

@@ -4,6 +4,7 @@ using Shifo.Fhir.Outcomes;
 using Shifo.Server.Hosting;
 using Shifo.Server.Http;
 using Shifo.Server.Pipeline;
+using Shifo.Server.Security.Enforcement;
 using Shifo.Storage;
 using Shifo.Storage.Jobs;
 
@@ -29,11 +30,13 @@ public static class BulkEndpoints
 
     private static async Task ExportAsync(HttpContext context, IServiceProvider services, string level, string? groupId)
     {
+        BulkAccess.RequireSystem(context);
         BulkKickoff.RequireAsync(context.Request);
         var parameters = context.Request.Query.SelectMany(q => q.Value.Select(v => (q.Key, v ?? ""))).ToList();
         if (HttpMethods.IsPost(context.Request.Method) && context.Request.ContentLength is > 0)
             parameters.AddRange(ParametersBody(await services.GetRequiredService<RequestBody>().ReadAsync(context.Request, context.RequestAborted)));
         var (types, since) = BulkKickoff.ExportParameters(parameters);
+        BulkAccess.RequireExport(context, types);
         if (groupId is not null)
         {
             ResourceIdentity.RequireId(groupId);
@@ -76,6 +79,7 @@ public static class BulkEndpoints
 
     private static async Task ImportAsync(HttpContext context, IServiceProvider services)
     {
+        BulkAccess.RequireSystem(context);
         BulkKickoff.RequireAsync(context.Request);
         var folders = services.GetRequiredService<BulkFolders>();
         var jobId = Guid.CreateVersion7().ToString();
@@ -84,6 +88,7 @@ public static class BulkEndpoints
         if (media is "application/fhir+ndjson" or "application/ndjson" or "application/x-ndjson")
         {
             // a small import in the body: kept in the job folder so that a restart can resume it
+            BulkAccess.RequireImport(context, [null]);
             Directory.CreateDirectory(folders.Job(jobId));
             var path = Path.Combine(folders.Job(jobId), "input.ndjson");
             await SaveBodyAsync(context, services.GetRequiredService<IOptions<ServerOptions>>().Value.MaxBodyBytes, path, folders, jobId);
@@ -92,6 +97,7 @@ public static class BulkEndpoints
         else
         {
             inputs = ImportInputs(await services.GetRequiredService<RequestBody>().ReadAsync(context.Request, context.RequestAborted), folders);
+            BulkAccess.RequireImport(context, inputs.Select(i => i.Type));
         }
         await StartAsync(context, services, BulkKinds.Import, new BulkSpec { Inputs = inputs, BaseUrl = FhirResponses.BaseUrl(context.Request) }, jobId);
     }
@@ -171,6 +177,7 @@ public static class BulkEndpoints
     private static async Task StartAsync(HttpContext context, IServiceProvider services, string kind, BulkSpec spec, string? jobId = null)
     {
         var id = jobId ?? Guid.CreateVersion7().ToString();
+        spec = spec with { Owner = BulkAccess.RequireSystem(context).ClientId };
         var request = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{context.Request.Path}{context.Request.QueryString}";
         // the transaction time is a millisecond already passed: everything written up to it is in an export
         var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 1);
@@ -184,7 +191,7 @@ public static class BulkEndpoints
 
     private static async Task StatusAsync(HttpContext context, JobStore jobs, string job)
     {
-        var found = await jobs.GetAsync(job, context.RequestAborted) ?? throw NoJob(job);
+        var found = OwnJob(context, await jobs.GetAsync(job, context.RequestAborted)) ?? throw NoJob(job);
         switch (found.Status)
         {
             case JobStatus.Completed:
@@ -209,7 +216,7 @@ public static class BulkEndpoints
 
     private static async Task CancelAsync(HttpContext context, JobStore jobs, BulkFolders folders, string job)
     {
-        if (!await jobs.DeleteAsync(job, context.RequestAborted)) throw NoJob(job);
+        if (OwnJob(context, await jobs.GetAsync(job, context.RequestAborted)) is null || !await jobs.DeleteAsync(job, context.RequestAborted)) throw NoJob(job);
         // a running job notices at its next step and stops; its files go now
         if (Guid.TryParse(job, out _)) folders.DeleteJob(job);
         await FhirResponses.WriteOutcomeAsync(context, StatusCodes.Status202Accepted,
@@ -218,7 +225,7 @@ public static class BulkEndpoints
 
     private static async Task FileAsync(HttpContext context, JobStore jobs, BulkFolders folders, string job, string name)
     {
-        var found = await jobs.GetAsync(job, context.RequestAborted);
+        var found = OwnJob(context, await jobs.GetAsync(job, context.RequestAborted));
         if (found is null || found.Status != JobStatus.Completed || !Guid.TryParse(job, out _)) throw NoFile(job, name);
         context.Response.ContentType = "application/fhir+ndjson";
         if (found.Kind == BulkKinds.Import && name == "errors.ndjson")
@@ -232,6 +239,18 @@ public static class BulkEndpoints
         var path = Path.Combine(folders.Job(job), name);
         if (!File.Exists(path)) throw NoFile(job, name);
         await context.Response.SendFileAsync(path, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// The job when the caller (a system) started it, else null: another client's job is "not found", so that its
+    /// status, manifest and files (data of types the caller may lack scopes for) stay its own.
+    /// </summary>
+    private static BulkJob? OwnJob(HttpContext context, BulkJob? job)
+    {
+        var access = BulkAccess.RequireSystem(context);
+        if (job is null) return null;
+        var owner = BulkSpec.Parse(job.Spec).Owner;
+        return owner is null || owner == access.ClientId ? job : null;
     }
 
     private static FhirProblem NoJob(string job) =>

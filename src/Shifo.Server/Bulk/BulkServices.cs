@@ -11,7 +11,7 @@ public static class BulkServices
         services.Configure<BulkOptions>(configuration.GetSection("Bulk"));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<BulkOptions>>().Value);
         services.AddSingleton<BulkFolders>();
-        services.AddSingleton<JobStore>();
+        services.AddSingleton(sp => new JobStore(sp.GetRequiredService<Security.Enforcement.TrustedStore>().Store));
         services.AddSingleton<ExportJob>();
         services.AddSingleton<ImportJob>();
         services.AddSingleton<BulkJobRunner>();

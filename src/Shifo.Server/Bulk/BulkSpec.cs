@@ -19,6 +19,8 @@ public sealed record BulkSpec
     public DateTimeOffset? Since { get; init; }
     public List<ImportInput>? Inputs { get; init; }
     public required string BaseUrl { get; init; }
+    /// <summary>The client_id that started the job: only it polls, cancels and downloads (jobs from before this was kept: any system).</summary>
+    public string? Owner { get; init; }
 
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Shifo.Fhir.Definitions;
 using Shifo.Fhir.Serialization;
+using Shifo.Server.Security.Enforcement;
 using Shifo.Storage;
 using Shifo.Storage.Jobs;
 using Shifo.Storage.Model;
@@ -14,8 +15,11 @@ namespace Shifo.Server.Bulk;
 /// compartment (Patient and Group level), writing one NDJSON file per type, then stores the manifest. A restarted
 /// export starts over; a cancelled one (job row gone) stops at the next page and leaves no files.
 /// </summary>
-public sealed class ExportJob(IResourceStore store, JobStore jobs, BulkFolders folders, BulkOptions options)
+public sealed class ExportJob(TrustedStore trusted, JobStore jobs, BulkFolders folders, BulkOptions options,
+    Microsoft.Extensions.Options.IOptions<Security.SecurityOptions> security)
 {
+    private readonly IResourceStore store = trusted.Store;
+
     private sealed class Cancelled : Exception;
 
     public async Task RunAsync(BulkJob job, CancellationToken ct)
@@ -135,7 +139,7 @@ public sealed class ExportJob(IResourceStore store, JobStore jobs, BulkFolders f
         return ids.Distinct().ToList();
     }
 
-    private static string Manifest(BulkJob job, BulkSpec spec, IReadOnlyDictionary<string, NdjsonWriter> writers)
+    private string Manifest(BulkJob job, BulkSpec spec, IReadOnlyDictionary<string, NdjsonWriter> writers)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
@@ -143,7 +147,8 @@ public sealed class ExportJob(IResourceStore store, JobStore jobs, BulkFolders f
             w.WriteStartObject();
             w.WriteString("transactionTime", Instant(job.TransactionTime));
             w.WriteString("request", job.Request);
-            w.WriteBoolean("requiresAccessToken", false);
+            // the files are served under /fhir, where a token is needed whenever security is on
+            w.WriteBoolean("requiresAccessToken", security.Value.Enabled);
             w.WriteStartArray("output");
             foreach (var (type, writer) in writers)
             {

@@ -12,7 +12,8 @@ namespace Shifo.Server.Bulk;
 /// (the valid resources, the outcomes of the invalid ones and the position reached) in one transaction each. After
 /// a restart it skips the lines already committed, so nothing is written twice and nothing half.
 /// </summary>
-public sealed class ImportJob(JobStore jobs, FhirValidator validator, BulkFolders folders, BulkOptions options)
+public sealed class ImportJob(JobStore jobs, FhirValidator validator, BulkFolders folders, BulkOptions options,
+    Microsoft.Extensions.Options.IOptions<Security.SecurityOptions> security)
 {
     public async Task RunAsync(BulkJob job, CancellationToken ct)
     {
@@ -90,7 +91,7 @@ public sealed class ImportJob(JobStore jobs, FhirValidator validator, BulkFolder
         OperationOutcome.ToJson([Issue.Error("processing", null, $"Line {lineInInput} of {input.Url} was not imported."),
             .. issues.Where(i => i.IsError)]);
 
-    private static string Manifest(BulkJob job, BulkSpec spec, SortedDictionary<string, long> counts, long errorCount)
+    private string Manifest(BulkJob job, BulkSpec spec, SortedDictionary<string, long> counts, long errorCount)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
@@ -98,7 +99,7 @@ public sealed class ImportJob(JobStore jobs, FhirValidator validator, BulkFolder
             w.WriteStartObject();
             w.WriteString("transactionTime", ExportJob.Instant(job.TransactionTime));
             w.WriteString("request", job.Request);
-            w.WriteBoolean("requiresAccessToken", false);
+            w.WriteBoolean("requiresAccessToken", security.Value.Enabled);
             w.WriteStartArray("output");
             foreach (var (type, count) in counts)
             {

@@ -12,7 +12,7 @@ namespace Shifo.Server.Capability;
 /// the definitions: every R4 resource type, the same interactions for each (the server is JSON-native, so one type is
 /// handled like any other). Built once per base URL.
 /// </summary>
-public sealed class CapabilityStatementBuilder(IResourceStore store, Microsoft.Extensions.Options.IOptions<Hosting.ServerOptions> options)
+public sealed class CapabilityStatementBuilder(Security.Enforcement.TrustedStore trusted, Microsoft.Extensions.Options.IOptions<Hosting.ServerOptions> options)
 {
     private readonly Dictionary<string, byte[]> _cache = new(StringComparer.Ordinal);
 
@@ -74,7 +74,7 @@ public sealed class CapabilityStatementBuilder(IResourceStore store, Microsoft.E
             w.WriteString("version", version);
             w.WriteEndObject();
             w.WriteStartObject("implementation");
-            w.WriteString("description", $"Shifo FHIR server ({store.Kind} store)");
+            w.WriteString("description", $"Shifo FHIR server ({trusted.Store.Kind} store)");
             w.WriteString("url", baseUrl);
             w.WriteEndObject();
             w.WriteString("fhirVersion", FhirDefinitions.FhirVersion);

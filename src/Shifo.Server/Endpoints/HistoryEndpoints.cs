@@ -52,7 +52,7 @@ public static class HistoryEndpoints
         var links = new List<(string, string)> { ("self", QueryText.With(request, self, pairs, "_cursor", request.Query["_cursor"].ToString() is { Length: > 0 } c ? c : null)) };
         if (page.NextCursor is { } next) links.Add(("next", QueryText.With(request, self, pairs, "_cursor", next.ToString(global::System.Globalization.CultureInfo.InvariantCulture))));
 
-        using var bundle = new BundleWriter("history", baseUrl, page.Total, links);
+        using var bundle = new BundleWriter("history", baseUrl, page.Total < 0 ? null : page.Total, links);
         foreach (var version in page.Entries) bundle.AddHistoryEntry(version);
         await FhirResponses.WriteJsonAsync(context, StatusCodes.Status200OK, bundle.ToArray());
     }

@@ -20,7 +20,7 @@ public static class SiteEndpoints
     private const string Stylesheet =
         "body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5}code{background:#f3f3f3;padding:0 .2rem}\n";
 
-    private static IResult Landing(HttpContext context, IResourceStore store, Hosting.DemoStatus demo)
+    private static IResult Landing(HttpContext context, Security.Enforcement.TrustedStore trusted, Hosting.DemoStatus demo)
     {
         var version = typeof(SiteEndpoints).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
         var fhir = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}/fhir";
@@ -34,7 +34,7 @@ public static class SiteEndpoints
             read from. This is its FHIR R4 server (version {{version}}).</p>
             <ul>
             <li>FHIR base: <code>{{WebUtility.HtmlEncode(fhir)}}</code></li>
-            <li>Store: {{WebUtility.HtmlEncode(store.Kind)}}</li>
+            <li>Store: {{WebUtility.HtmlEncode(trusted.Store.Kind)}}</li>
             {{(demo.Loaded ? $"<li>Demo data loaded: {demo.Patients} synthetic patients ({demo.Resources} resources), e.g. <a href=\"fhir/Patient?_count=10\">Patient?_count=10</a></li>" : "")}}
             <li><a href="fhir/metadata">CapabilityStatement</a> (what is implemented)</li>
             <li><a href="fhir/_history?_count=10">Latest changes</a></li>
@@ -45,8 +45,9 @@ public static class SiteEndpoints
         return Results.Content(html, "text/html; charset=utf-8");
     }
 
-    private static async Task<IResult> Health(IResourceStore store, AuditQueue audit, CancellationToken ct)
+    private static async Task<IResult> Health(Security.Enforcement.TrustedStore trusted, AuditQueue audit, CancellationToken ct)
     {
+        var store = trusted.Store;
         try
         {
             // a read that touches the database: fails when the store is unreachable

@@ -18,9 +18,13 @@ namespace Shifo.Server.Hosting;
 /// (the private key), so nothing guessable is ever in place. Everything here is marked demo: production refuses it.
 /// </summary>
 public sealed class DemoAccounts(
-    IOptions<DemoOptions> demo, StoreOptions storeOptions, IResourceStore store, WritePipeline writes, AccountStore accounts,
-    PasswordHasher hasher, TimeProvider time) : IHostedService
+    IOptions<DemoOptions> demo, StoreOptions storeOptions, Security.Enforcement.TrustedStore trusted, Shifo.Fhir.Validation.FhirValidator validator,
+    AccountStore accounts, PasswordHasher hasher, TimeProvider time) : IHostedService
 {
+    // start-up work for the server itself: the real store, not a request's guarded view
+    private readonly IResourceStore store = trusted.Store;
+    private readonly WritePipeline writes = new(trusted.Store, validator);
+
     public const string PortalClientId = "demo-portal";
     public const string BackendClientId = "demo-his";
     public const string PortalRedirectUri = "http://localhost:8080/demo/callback";
@@ -59,7 +63,8 @@ public sealed class DemoAccounts(
         [
             new() { ["resourceType"] = "Organization", ["id"] = "demo-hospital", ["active"] = true, ["name"] = "Demo District Hospital (Guliston)" },
             new() { ["resourceType"] = "Organization", ["id"] = "demo-pharmacy", ["active"] = true, ["name"] = "Demo Pharmacy No. 1 (Guliston)" },
-            Person("Patient", "demo-citizen", "Karimova", "Dilnoza", "female", "1988-04-12"),
+            // attached to the demo hospital as her polyclinic: the demo doctor and nurse have a care relationship with her
+            WithGeneralPractitioner(Person("Patient", "demo-citizen", "Karimova", "Dilnoza", "female", "1988-04-12"), "Organization/demo-hospital"),
             Person("Practitioner", "demo-doctor", "Rahimov", "Aziz", "male", "1975-09-30"),
             Person("Practitioner", "demo-nurse", "Yusupova", "Madina", "female", "1992-01-17"),
             Person("Practitioner", "demo-pharmacist", "Tursunov", "Bekzod", "male", "1985-06-05"),
@@ -82,6 +87,12 @@ public sealed class DemoAccounts(
         ["gender"] = gender,
         ["birthDate"] = birthDate,
     };
+
+    private static JsonObject WithGeneralPractitioner(JsonObject patient, string reference)
+    {
+        patient["generalPractitioner"] = new JsonArray(new JsonObject { ["reference"] = reference });
+        return patient;
+    }
 
     /// <summary>Creates the user or renews its password; returns the new password.</summary>
     private async Task<string> EnsureUserAsync(DemoUser demoUser, CancellationToken ct)

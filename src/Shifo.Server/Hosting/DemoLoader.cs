@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Shifo.Fhir.Validation;
 using Shifo.Import;
+using Shifo.Server.Security.Enforcement;
 using Shifo.Storage;
 using Shifo.Storage.Model;
 using Shifo.Synth;
@@ -13,11 +14,12 @@ namespace Shifo.Server.Hosting;
 /// loads it the way `shifo import --store` does: validated, indexed, in bulk. A store holding anything at all
 /// (even deleted resources' history) is left alone. Runs after <see cref="StoreInitializer"/>, before requests.
 /// </summary>
-public sealed class DemoLoader(IResourceStore store, FhirValidator validator, IOptions<DemoOptions> options, DemoStatus status, ILogger<DemoLoader> log)
+public sealed class DemoLoader(TrustedStore trusted, FhirValidator validator, IOptions<DemoOptions> options, DemoStatus status, ILogger<DemoLoader> log)
     : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
     {
+        var store = trusted.Store;
         var demo = options.Value;
         if (!demo.Enabled) return;
         var history = await store.HistoryAsync(new HistoryQuery { Count = 1 }, ct);

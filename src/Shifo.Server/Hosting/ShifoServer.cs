@@ -5,6 +5,8 @@ using Shifo.Server.Endpoints;
 using Shifo.Server.Http;
 using Shifo.Server.Pipeline;
 using Shifo.Server.Security;
+using Shifo.Server.Security.Authentication;
+using Shifo.Server.Security.Enforcement;
 using Shifo.Server.Security.AuthServer;
 using Shifo.Server.Security.Hardening;
 using Shifo.Storage;
@@ -14,11 +16,12 @@ namespace Shifo.Server.Hosting;
 /// <summary>
 /// Builds the Shifo web application. Configuration: appsettings.json, then environment variables with the SHIFO_
 /// prefix (SHIFO_Urls, SHIFO_Store__Provider, ...), then the command line, then <paramref name="overrides"/> (tests).
-/// The default address is http://localhost:8080.
+/// The default address is http://localhost:8080. <paramref name="services"/> may replace registrations (tests: a
+/// recording audit trail).
 /// </summary>
 public static class ShifoServer
 {
-    public static WebApplication Build(string[] args, IDictionary<string, string?>? overrides = null)
+    public static WebApplication Build(string[] args, IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null)
     {
         // `--demo` is a bare flag; the configuration's command-line reader would take the next argument as its value
         if (args.Contains("--demo"))
@@ -32,6 +35,8 @@ public static class ShifoServer
             overrides = new Dictionary<string, string?>(overrides ?? new Dictionary<string, string?>()) { ["Server:Production"] = "true" };
         }
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        // a singleton holding a request-scoped service (the guarded store) would bypass enforcement: fail at start instead
+        builder.Host.UseDefaultServiceProvider(o => { o.ValidateScopes = true; o.ValidateOnBuild = true; });
         builder.Configuration.AddEnvironmentVariables("SHIFO_");
         builder.Configuration.AddCommandLine(args);
         if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
@@ -42,7 +47,8 @@ public static class ShifoServer
 
         builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection("Server"));
         var storeOptions = builder.Configuration.GetSection("Store").Get<StoreOptions>() ?? new StoreOptions();
-        builder.Services.AddSingleton(_ => ResourceStoreFactory.Create(storeOptions));
+        // the real store for the server's own work; requests see IResourceStore, their guarded view of it
+        builder.Services.AddSingleton(_ => new TrustedStore(ResourceStoreFactory.Create(storeOptions)));
         builder.Services.AddSingleton(storeOptions);
         // hosted services start in this order: schema, production checks, demo data, demo accounts
         builder.Services.AddHostedService<StoreInitializer>();
@@ -52,20 +58,22 @@ public static class ShifoServer
         builder.Services.AddHostedService<DemoLoader>();
         builder.Services.AddHostedService<DemoAccounts>();
         builder.Services.AddSingleton(new FhirValidator());
-        builder.Services.AddSingleton<WritePipeline>();
-        builder.Services.AddSingleton<ReadPipeline>();
+        builder.Services.AddScoped<WritePipeline>();
+        builder.Services.AddScoped<ReadPipeline>();
         builder.Services.AddSingleton<RequestBody>();
-        builder.Services.AddSingleton<ScopedWrites>();
-        builder.Services.AddSingleton<Bundles.EntryExecutor>();
-        builder.Services.AddSingleton<Bundles.TransactionProcessor>();
-        builder.Services.AddSingleton<Bundles.BatchProcessor>();
+        builder.Services.AddScoped<ScopedWrites>();
+        builder.Services.AddScoped<Bundles.EntryExecutor>();
+        builder.Services.AddScoped<Bundles.TransactionProcessor>();
+        builder.Services.AddScoped<Bundles.BatchProcessor>();
         builder.Services.AddSingleton<CapabilityStatementBuilder>();
         builder.Services.AddBulkData(builder.Configuration);
         builder.Services.AddShifoSecurity(builder.Configuration);
+        services?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseMiddleware<FhirErrorMiddleware>();
         app.UseShifoHardening();
+        app.UseMiddleware<FhirAuthenticationMiddleware>();
         app.MapSite();
         app.MapFhir();
         app.MapBulkData();

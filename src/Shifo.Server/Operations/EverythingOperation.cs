@@ -6,6 +6,9 @@ using Shifo.Server.Bundles;
 using Shifo.Server.Hosting;
 using Shifo.Server.Http;
 using Shifo.Server.Pipeline;
+using Shifo.Server.Security.Access;
+using Shifo.Server.Security.Enforcement;
+using Shifo.Server.Security.Scopes;
 using Shifo.Storage.Model;
 using Shifo.Storage.Search;
 
@@ -27,6 +30,7 @@ public static class EverythingOperation
     {
         var request = context.Request;
         FhirFormat.Negotiate(request);
+        context.Items[RequestGuard.OperationItem] = "$everything";
         var patient = await reads.ReadAsync("Patient", id, context.RequestAborted);
         var count = QueryText.Count(request, options.Value.DefaultPageSize, options.Value.MaxPageSize);
         if (count < 1) count = 1;
@@ -35,7 +39,10 @@ public static class EverythingOperation
             throw FhirProblem.Of(ProblemKind.Invalid, "value", $"_since '{ResourceIdentity.Truncate(since)}' is not an instant.");
         var wanted = request.Query["_type"].SelectMany(t => (t ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToHashSet(StringComparer.Ordinal);
         foreach (var t in wanted) ResourceIdentity.RequireType(t);
-        var types = CompartmentTypes.Value.Where(t => wanted.Count == 0 || wanted.Contains(t)).ToArray();
+        // only the types the token may read and search (r+s); the others are left out rather than refused
+        var access = context.Access() ?? throw FhirProblem.Of(ProblemKind.Forbidden, "forbidden", "The request has no verified caller.");
+        var types = CompartmentTypes.Value.Where(t => (wanted.Count == 0 || wanted.Contains(t))
+            && ScopeRules.Allows(access, t, ScopeActions.Read | ScopeActions.Search, [patient.Id])).ToArray();
 
         var (typeIndex, typeCursor) = Decode(request.Query["_cursor"].ToString());
         var page = new List<StoredResource>();

@@ -24,10 +24,17 @@ public sealed class ScopedWrites(WritePipeline pipeline, IOptions<ServerOptions>
     {
         if (criteria.Count == 0)
             throw FhirProblem.Of(ProblemKind.Invalid, "required", $"A conditional {type} interaction needs search parameters, e.g. identifier=system|value.");
+        // two conditional writes on the same criteria run one after the other: both finding nothing and both creating
+        // would leave two resources where the client asked for one
+        await scope.LockAsync(ConditionKey(type, criteria), ct);
         var page = await scope.SearchAsync(new SearchQuery { ResourceType = type, Parameters = criteria, Count = limit, Total = TotalMode.None, Strict = true }, ct);
         if (page.Issues.Any(i => i.IsError)) throw new FhirProblem(ProblemKind.Invalid, page.Issues);
         return page.Matches;
     }
+
+    /// <summary>The criteria in a canonical order, so that the same condition written differently takes the same lock.</summary>
+    private static string ConditionKey(string type, IReadOnlyList<SearchParameter> criteria) =>
+        "conditional:" + type + "?" + string.Join("&", criteria.Select(c => c.Key + "=" + c.Value).Order(StringComparer.Ordinal));
 
     /// <summary>Parses and validates a body, making its id the given one (conditional update and Bundle entries may leave it out).</summary>
     public ElementNode Resource(string type, JsonObject body, string? id)
@@ -64,6 +71,7 @@ public sealed class ScopedWrites(WritePipeline pipeline, IOptions<ServerOptions>
         long? ifMatch, CancellationToken ct)
     {
         ResourceIdentity.RequireType(type);
+        AuditEventRules.RefuseChange(type, "update");
         if (id is null)
         {
             var matches = await MatchAsync(scope, type, criteria ?? [], 2, ct);
@@ -89,6 +97,7 @@ public sealed class ScopedWrites(WritePipeline pipeline, IOptions<ServerOptions>
     public async Task<InteractionOutcome> DeleteAsync(IWriteScope scope, string type, string? id, IReadOnlyList<SearchParameter>? criteria, long? ifMatch, CancellationToken ct)
     {
         ResourceIdentity.RequireType(type);
+        AuditEventRules.RefuseChange(type, "delete");
         if (id is not null)
         {
             ResourceIdentity.RequireId(id);
@@ -118,6 +127,7 @@ public sealed class ScopedWrites(WritePipeline pipeline, IOptions<ServerOptions>
         long? ifMatch, CancellationToken ct)
     {
         ResourceIdentity.RequireType(type);
+        AuditEventRules.RefuseChange(type, "patch");
         StoredResource? current;
         if (id is null)
         {

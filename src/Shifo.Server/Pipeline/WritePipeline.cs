@@ -39,21 +39,25 @@ public sealed class WritePipeline(IResourceStore store, FhirValidator validator)
         var resource = ParseAndValidate(type, body.Span);
         if (criteria.Count == 0)
             throw FhirProblem.Of(ProblemKind.Invalid, "required", "If-None-Exist needs search parameters, e.g. identifier=system|value.");
-        var page = await store.SearchAsync(new SearchQuery { ResourceType = type, Parameters = criteria, Count = 2, Total = TotalMode.None, Strict = true }, ct);
-        if (page.Issues.Any(i => i.IsError)) throw new FhirProblem(ProblemKind.Invalid, page.Issues);
-        switch (page.Matches.Count)
+        // search and create in one scope, serialized on the criteria (ScopedWrites.MatchAsync): concurrent
+        // conditional creates of the same resource make one
+        await using var scope = await store.BeginWriteScopeAsync(ct);
+        var matches = await ScopedWrites.MatchAsync(scope, type, criteria, 2, ct);
+        switch (matches.Count)
         {
             case 0:
                 try
                 {
-                    return new UpdateResult(await store.CreateAsync(resource, ct), true);
+                    var created = await scope.CreateAsync(resource, null, ct);
+                    await scope.CommitAsync(ct);
+                    return new UpdateResult(created, true);
                 }
                 catch (ConcurrentWriteException ex)
                 {
                     throw FhirProblem.Of(ProblemKind.Conflict, "conflict", ex.Message);
                 }
             case 1:
-                return new UpdateResult(page.Matches[0], false);
+                return new UpdateResult(matches[0], false);
             default:
                 throw FhirProblem.Of(ProblemKind.VersionMismatch, "multiple-matches", $"If-None-Exist matches more than one {type}; nothing was created.");
         }
@@ -62,6 +66,7 @@ public sealed class WritePipeline(IResourceStore store, FhirValidator validator)
     public async Task<UpdateResult> UpdateAsync(string type, string id, ReadOnlyMemory<byte> body, long? expectedVersion, CancellationToken ct)
     {
         ResourceIdentity.RequireType(type);
+        AuditEventRules.RefuseChange(type, "update");
         ResourceIdentity.RequireId(id);
         var resource = ParseAndValidate(type, body.Span);
         var bodyId = resource.Child("id")?.Value;
@@ -86,6 +91,7 @@ public sealed class WritePipeline(IResourceStore store, FhirValidator validator)
     public async Task<DeleteResult> DeleteAsync(string type, string id, long? expectedVersion, CancellationToken ct)
     {
         ResourceIdentity.RequireType(type);
+        AuditEventRules.RefuseChange(type, "delete");
         ResourceIdentity.RequireId(id);
         try
         {

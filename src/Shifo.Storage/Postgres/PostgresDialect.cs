@@ -22,6 +22,8 @@ public sealed class PostgresDialect(string connectionString) : SqlDialect
     public override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
         await ((NpgsqlConnection)connection).BeginTransactionAsync(ct);
 
+    public override string? KeyLock => "SELECT pg_advisory_xact_lock(@k)";
+
     public override bool IsUniqueViolation(Exception ex) => ex is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
     public override string CreateSchemaVersionTable =>

@@ -7,15 +7,13 @@ namespace Shifo.Storage.Relational;
 /// <summary>Multi-row INSERTs for index rows, grouped by table and chunked under both databases' parameter limits.</summary>
 internal static class IndexInsert
 {
-    private const int MaxParameters = 2000;
-
-    public static IEnumerable<(string Sql, SqlParameters Parameters)> Build(string type, string id, long version, IReadOnlyList<IndexRow> rows)
+    public static IEnumerable<(string Sql, SqlParameters Parameters)> Build(string type, string id, long version, IReadOnlyList<IndexRow> rows, int maxParameters)
     {
         foreach (var group in rows.GroupBy(r => r.Table))
         {
             var table = group.Key;
             var width = IndexTable.KeyColumns.Count + table.ValueColumns.Count;
-            var perStatement = MaxParameters / width;
+            var perStatement = Math.Max(1, maxParameters / width);
             foreach (var chunk in group.Chunk(perStatement))
             {
                 var p = new SqlParameters();

@@ -29,9 +29,7 @@ public sealed partial class RelationalResourceStore
         await using var tx = await dialect.BeginWriteAsync(connection, ct);
         try
         {
-            // Microsoft.Data.Sqlite binds each named parameter by a linear search of the statement's names, so long
-            // statements cost quadratic time there; PostgreSQL gains from fewer, longer ones
-            var max = dialect is Sqlite.SqliteDialect ? 200 : 4000;
+            var max = dialect.MaxInsertParameters;
             var statements = BatchInsert.Versions(stored, max).Concat(BatchInsert.Current(stored, max)).Concat(BatchInsert.Indexes(rows, max));
             foreach (var (sql, parameters) in statements)
             {

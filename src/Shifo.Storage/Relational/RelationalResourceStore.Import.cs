@@ -58,8 +58,7 @@ public sealed partial class RelationalResourceStore
             fresh.Add(s);
             foreach (var row in p.Rows) freshRows.Add((s, row));
         }
-        // Microsoft.Data.Sqlite binds named parameters by a linear search, so shorter statements suit it; PostgreSQL gains from longer ones
-        var max = dialect is Sqlite.SqliteDialect ? 200 : 4000;
+        var max = dialect.MaxInsertParameters;
         foreach (var (sql, parameters) in BatchInsert.Versions(fresh, max).Concat(BatchInsert.Current(fresh, max)).Concat(BatchInsert.Indexes(freshRows, max)))
         {
             await using var cmd = Command(connection, tx, sql, []);

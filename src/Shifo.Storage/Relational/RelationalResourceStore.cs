@@ -124,7 +124,7 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
         if (deleteOld)
             foreach (var table in IndexTable.All)
                 await Execute(connection, tx, dialect.DeleteIndexRows(table.Name), ct, ("@t", type), ("@i", id));
-        foreach (var (sql, parameters) in IndexInsert.Build(type, id, version, rows))
+        foreach (var (sql, parameters) in IndexInsert.Build(type, id, version, rows, dialect.MaxInsertParameters))
         {
             await using var cmd = connection.CreateCommand();
             cmd.Transaction = tx;

@@ -70,6 +70,16 @@ public sealed partial class RelationalResourceStore
             return store.SearchOnAsync(connection, query, ct);
         }
 
+        public async Task LockAsync(string key, CancellationToken ct = default)
+        {
+            Open();
+            if (store.Dialect.KeyLock is not { } sql) return;
+            // 64 bits of the key's SHA-256: a collision only makes two unrelated conditional writes wait for each other
+            var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key));
+            await using var cmd = Command(connection, tx, sql, ("@k", BitConverter.ToInt64(hash, 0)));
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+
         public async Task CommitAsync(CancellationToken ct = default)
         {
             Open();

@@ -26,6 +26,16 @@ public abstract class SqlDialect : IAsyncDisposable
 
     public abstract bool IsUniqueViolation(Exception ex);
 
+    /// <summary>
+    /// Most parameters one multi-row INSERT gets. Microsoft.Data.Sqlite binds each named parameter by a linear search
+    /// of the statement's names (and SQLite's parser checks each new name the same way), so long statements cost
+    /// quadratic time there; PostgreSQL gains from fewer, longer ones.
+    /// </summary>
+    public virtual int MaxInsertParameters => 4000;
+
+    /// <summary>SQL taking a transaction-scoped lock on the 64-bit key @k; null where write transactions are serialized anyway.</summary>
+    public virtual string? KeyLock => null;
+
     /// <summary>Settings that must be made outside any transaction before the schema is touched (SQLite: WAL).</summary>
     public virtual Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
 

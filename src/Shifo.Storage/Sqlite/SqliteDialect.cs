@@ -39,6 +39,8 @@ public sealed class SqliteDialect : SqlDialect
         return connection;
     }
 
+    public override int MaxInsertParameters => 64;
+
     public override Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
         // deferred: false → BEGIN IMMEDIATE: take the write lock now, not at the first write (no upgrade deadlocks)
         Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(IsolationLevel.Serializable, deferred: false));

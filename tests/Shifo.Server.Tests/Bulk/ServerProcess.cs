@@ -34,6 +34,7 @@ public sealed class ServerProcess : IAsyncDisposable
         };
         info.Environment["SHIFO_Urls"] = $"http://127.0.0.1:{port}";
         info.Environment["SHIFO_Logging__LogLevel__Default"] = "Warning";
+        info.Environment["SHIFO_Security__Enabled"] = "false";
         info.Environment["SHIFO_Security__RateLimit__Enabled"] = "false";
         foreach (var (key, value) in settings) info.Environment["SHIFO_" + key.Replace(":", "__")] = value;
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start.");

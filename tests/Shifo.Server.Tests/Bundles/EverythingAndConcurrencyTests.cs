@@ -113,6 +113,32 @@ public abstract class EverythingAndConcurrencyTests(ServerFixture server)
         }
     }
 
+    [Fact]
+    public async Task Concurrent_conditional_creates_of_the_same_resource_make_one()
+    {
+        for (var round = 0; round < 3; round++)
+        {
+            var family = Unique("Once");
+            var condition = $"family={family}";
+            // plain POSTs with If-None-Exist, conditional updates and transaction entries, all at once
+            var attempts = Enumerable.Range(0, 9).Select(async i =>
+            {
+                var body = Patient(family).ToJsonString();
+                var response = (i % 3) switch
+                {
+                    0 => (await Client.SendAsync(HttpMethod.Post, "fhir/Patient", body, r => r.Headers.TryAddWithoutValidation("If-None-Exist", condition))).Response,
+                    1 => (await Client.SendAsync(HttpMethod.Put, $"fhir/Patient?{condition}", body)).Response,
+                    _ => (await Client.PostBundleAsync(Bundle("transaction", Entry("POST", "Patient", Patient(family), ifNoneExist: condition)))).Response,
+                };
+                return response.StatusCode;
+            });
+            var statuses = await Task.WhenAll(attempts);
+            Assert.All(statuses, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.Created, s.ToString()));
+            var (_, count) = await Client.SendAsync(HttpMethod.Get, $"fhir/Patient?{condition}&_summary=count");
+            Assert.Equal(1, (int)count!["total"]!);
+        }
+    }
+
     private static HttpRequestMessage FhirHttpPatchRequest(string url, string ifMatch)
     {
         var request = FhirHttp.Request(HttpMethod.Patch, url, """[{"op":"replace","path":"/gender","value":"unknown"}]""", "application/json-patch+json");

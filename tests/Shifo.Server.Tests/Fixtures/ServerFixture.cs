@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Shifo.Server.Hosting;
+using Shifo.Server.Security.Enforcement;
 using Shifo.Storage;
 using Shifo.Storage.Relational;
 
@@ -23,8 +24,17 @@ public abstract class ServerFixture : IAsyncLifetime
     public string BaseUrl { get; private set; } = "";
     public string Fhir => BaseUrl + "/fhir";
     public abstract string StoreKind { get; }
-    public IResourceStore Store => _app!.Services.GetRequiredService<IResourceStore>();
+    /// <summary>The real store (no request, so not the guarded view requests get).</summary>
+    public IResourceStore Store => _app!.Services.GetRequiredService<TrustedStore>().Store;
+
+    /// <summary>The running application's services (tokens are minted through its AccessTokenIssuer).</summary>
     public IServiceProvider Services => _app!.Services;
+
+    /// <summary>Security on or off for this server; off keeps the FHIR-behaviour tests free of tokens.</summary>
+    protected virtual bool SecurityEnabled => false;
+
+    /// <summary>Service overrides for subclasses (e.g. a recording audit trail).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services) { }
 
     protected abstract Task<IDictionary<string, string?>> StoreSettingsAsync();
 
@@ -37,10 +47,12 @@ public abstract class ServerFixture : IAsyncLifetime
         settings["Urls"] = "http://127.0.0.1:0";
         settings["Server:MaxBodyBytes"] = MaxBodyBytes.ToString();
         settings["Logging:LogLevel:Default"] = "Warning";
+        // a subclass's store settings may already say (the audit fixtures do)
+        settings.TryAdd("Security:Enabled", SecurityEnabled ? "true" : "false");
         // FHIR-behaviour suites send bursts far above a client's default rate; the limits have tests of their own
         settings["Security:RateLimit:Enabled"] = "false";
         Settings = new Dictionary<string, string?>(settings);
-        _app = ShifoServer.Build([], settings);
+        _app = ShifoServer.Build([], settings, ConfigureServices);
         await _app.StartAsync();
         BaseUrl = _app.Urls.First().TrimEnd('/');
         Client = new HttpClient { BaseAddress = new Uri(BaseUrl + "/"), Timeout = TimeSpan.FromSeconds(60) };

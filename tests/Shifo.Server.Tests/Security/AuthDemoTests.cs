@@ -48,7 +48,7 @@ public sealed class AuthDemoTests : IDisposable
             Assert.Equal(["admin", "citizen", "pharmacist", "practitioner", "practitioner"], users.Select(u => u.Role).Order().ToArray());
             Assert.All(users, u => Assert.True(u.Demo));
             Assert.Equal("Patient/demo-citizen", users.Single(u => u.Role == "citizen").FhirUser);
-            var store = app.Services.GetRequiredService<IResourceStore>();
+            var store = app.Services.GetRequiredService<Shifo.Server.Security.Enforcement.TrustedStore>().Store;
             foreach (var reference in users.Select(u => u.FhirUser).Concat(users.Select(u => u.Organization)).OfType<string>())
                 Assert.NotNull(await store.ReadAsync(reference.Split('/')[0], reference.Split('/')[1]));
             var clients = await accounts.ListClientsAsync(CancellationToken.None);

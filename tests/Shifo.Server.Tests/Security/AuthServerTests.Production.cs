@@ -10,7 +10,7 @@ public abstract partial class AuthServerTests
     public async Task Production_refuses_to_start_with_an_active_demo_user_in_the_database()
     {
         await _auth.AddUserAsync(AccessRole.Practitioner, "Practitioner/demo-x", demo: true);
-        var settings = new Dictionary<string, string?>(server.Settings) { ["Server:Production"] = "true" };
+        var settings = new Dictionary<string, string?>(server.Settings) { ["Server:Production"] = "true", ["Security:Enabled"] = "true" };
         var app = ShifoServer.Build([], settings);
         var refused = await Assert.ThrowsAsync<ProductionRefusedException>(() => app.StartAsync());
         Assert.Contains("demo", refused.Message);

@@ -37,6 +37,8 @@ public sealed class HardeningServer : IAsyncDisposable
             ["Urls"] = "http://127.0.0.1:0",
             ["Store:Provider"] = "sqlite",
             ["Store:SqlitePath"] = Path.Combine(directory, "shifo.db"),
+            // these tests are about the HTTP hardening, not about tokens (a test may turn security on)
+            ["Security:Enabled"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
         WebApplication app;

@@ -11,7 +11,9 @@ public static class AuditServices
         services.AddSingleton(sp => new AuditNode(sp.GetRequiredService<IOptions<AuditOptions>>()));
         services.AddSingleton<AuditEventBuilder>();
         services.AddSingleton(sp => new AuditQueue(sp.GetRequiredService<IOptions<AuditOptions>>()));
-        services.AddSingleton<AuditWriter>();
+        // the writer works for the server, not for a request: the real store, not the request's guarded view
+        services.AddSingleton(sp => new AuditWriter(sp.GetRequiredService<AuditQueue>(), sp.GetRequiredService<AuditEventBuilder>(),
+            sp.GetRequiredService<Enforcement.TrustedStore>().Store, sp.GetRequiredService<IOptions<AuditOptions>>(), sp.GetRequiredService<ILogger<AuditWriter>>()));
         // registered after the store's initializer, so stopped before the store goes away: the queue drains into it
         services.AddHostedService(sp => sp.GetRequiredService<AuditWriter>());
         services.AddSingleton<AuditTrail>();
