@@ -19,6 +19,7 @@ public sealed class AuditShutdownTests : IDisposable
         ["Store:SqlitePath"] = Path.Combine(_dir, "shifo.db"),
         ["Security:Enabled"] = "false",
         ["Security:Audit:FlushInterval"] = flushInterval,
+        ["Security:Audit:CombineReads"] = "false",
     });
 
     [Fact]

@@ -14,7 +14,7 @@ public abstract class AuditWriterTests(ServerFixture server)
 
     private static (AuditQueue Queue, AuditWriter Writer, AuditTrail Trail) Pipeline(IResourceStore store, int capacity = 1000, int maxAttempts = 8)
     {
-        var options = Options.Create(new AuditOptions { QueueCapacity = capacity, MaxAttempts = maxAttempts, FlushInterval = TimeSpan.FromMilliseconds(50) });
+        var options = Options.Create(new AuditOptions { QueueCapacity = capacity, MaxAttempts = maxAttempts, FlushInterval = TimeSpan.FromMilliseconds(50), CombineReads = false });
         var queue = new AuditQueue(options);
         var builder = new AuditEventBuilder(new AuditNode("test-node"));
         var writer = new AuditWriter(queue, builder, store, options, NullLogger<AuditWriter>.Instance);

@@ -45,6 +45,9 @@ public static class AuditCodes
     /// <summary>The type of the entity detail that carries a break-the-glass reason, so that the patient reads it.</summary>
     public const string BreakGlassReasonDetail = "break-the-glass-reason";
 
+    /// <summary>The type of the entity detail that says how many accesses a combined event stands for.</summary>
+    public const string AccessCountDetail = "accesses";
+
     // Shifo's own systems
     public const string AccessRoleSystem = "http://shifo.uz/fhir/CodeSystem/access-role";
     public const string OperationSystem = "http://shifo.uz/fhir/CodeSystem/operation";

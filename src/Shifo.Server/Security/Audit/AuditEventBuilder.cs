@@ -157,12 +157,17 @@ public sealed class AuditEventBuilder(AuditNode node)
         if (record.Patient is { Length: > 0 } patient)
         {
             var entity = Entity(PatientReference(patient), AuditCodes.PersonEntity, AuditCodes.PatientRole);
-            if (record.Emergency)
-                entity["detail"] = new JsonArray(new JsonObject { ["type"] = AuditCodes.BreakGlassReasonDetail, ["valueString"] = BreakGlassReason(access) });
+            var details = new JsonArray();
+            if (record.Emergency) details.Add(new JsonObject { ["type"] = AuditCodes.BreakGlassReasonDetail, ["valueString"] = BreakGlassReason(access) });
+            if (record.Accesses > 1)
+                details.Add(new JsonObject { ["type"] = AuditCodes.AccessCountDetail, ["valueString"] = record.Accesses.ToString(CultureInfo.InvariantCulture) });
+            if (details.Count > 0) entity["detail"] = details;
             entities.Add(entity);
         }
         if (record.What is { Length: > 0 } what)
             entities.Add(Entity(what, AuditCodes.SystemObjectEntity, AuditCodes.DomainResourceRole));
+        foreach (var more in record.MoreWhat)
+            entities.Add(Entity(more, AuditCodes.SystemObjectEntity, AuditCodes.DomainResourceRole));
         if (record.Query is { Length: > 0 } query)
             entities.Add(new JsonObject
             {

@@ -4,13 +4,19 @@ namespace Shifo.Server.Security.Audit;
 public sealed class AuditOptions
 {
     /// <summary>Records waiting to be stored; when full, requests wait for room rather than lose a record.</summary>
-    public int QueueCapacity { get; set; } = 10_000;
+    public int QueueCapacity { get; set; } = 50_000;
 
     /// <summary>Longest time a record waits in the queue before its batch is stored.</summary>
-    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Most AuditEvents stored in one database transaction.</summary>
-    public int MaxBatchSize { get; set; } = 500;
+    /// <summary>Most records taken from the queue in one flush (and combined, see <see cref="CombineReads"/>).</summary>
+    public int MaxBatchSize { get; set; } = 5_000;
+
+    /// <summary>Most AuditEvents stored in one database transaction (a flush stores its events in as many as needed).</summary>
+    public int MaxEventsPerTransaction { get; set; } = 500;
+
+    /// <summary>Repeated allowed reads of one patient by one caller within a flush become one event (<see cref="AuditAggregation"/>); false: one event per access.</summary>
+    public bool CombineReads { get; set; } = true;
 
     /// <summary>Tries of a failing batch (exponential back-off from 100 ms, at most 5 s apart) before its records are tried one by one.</summary>
     public int MaxAttempts { get; set; } = 8;

@@ -44,4 +44,10 @@ public sealed record AuditRecord
 
     /// <summary>When the access began (the request's arrival), for AuditEvent.period; null: the time it is recorded.</summary>
     public DateTimeOffset? Started { get; init; }
+
+    /// <summary>Further resources acted on, when repeated accesses are recorded as one event (see <see cref="AuditAggregation"/>).</summary>
+    public IReadOnlyList<string> MoreWhat { get; init; } = [];
+
+    /// <summary>How many accesses this record stands for (1, or more when repeated accesses were combined).</summary>
+    public int Accesses { get; init; } = 1;
 }

@@ -78,9 +78,10 @@ public sealed class AuditWriter(AuditQueue queue, AuditEventBuilder builder, IRe
         }
     }
 
-    private async Task StoreAsync(IReadOnlyList<PendingAudit> batch)
+    private async Task StoreAsync(IReadOnlyList<PendingAudit> records)
     {
-        if (batch.Count == 0) return;
+        if (records.Count == 0) return;
+        var batch = _options.CombineReads ? AuditAggregation.Combine(records) : records;
         var nodes = new List<ElementNode>(batch.Count);
         var unbuildable = 0;
         foreach (var pending in batch)
@@ -89,7 +90,12 @@ public sealed class AuditWriter(AuditQueue queue, AuditEventBuilder builder, IRe
             catch (Exception ex) when (ex is ArgumentException or InvalidOperationException) { unbuildable++; }
         }
         if (unbuildable > 0) GiveUp(unbuildable, "could not be built");
+        // short transactions: a flush's events would otherwise hold SQLite's write lock for long
+        foreach (var chunk in nodes.Chunk(_options.MaxEventsPerTransaction)) await StoreChunkAsync(chunk);
+    }
 
+    private async Task StoreChunkAsync(IReadOnlyList<ElementNode> nodes)
+    {
         if (await TryCreateAsync(nodes, _options.MaxAttempts)) return;
         // one event may be what fails the batch: the others still get stored
         var failed = 0;
@@ -131,6 +137,7 @@ public sealed class AuditWriter(AuditQueue queue, AuditEventBuilder builder, IRe
     private static AuditOptions Checked(AuditOptions o)
     {
         if (o.MaxBatchSize < 1) throw new InvalidOperationException("Security:Audit:MaxBatchSize must be at least 1.");
+        if (o.MaxEventsPerTransaction < 1) throw new InvalidOperationException("Security:Audit:MaxEventsPerTransaction must be at least 1.");
         if (o.MaxAttempts < 1) throw new InvalidOperationException("Security:Audit:MaxAttempts must be at least 1.");
         if (o.FlushInterval < TimeSpan.Zero) throw new InvalidOperationException("Security:Audit:FlushInterval must not be negative.");
         return o;

@@ -95,6 +95,11 @@ public sealed class GuardedSearch(RequestGuard guard, SearchRules rules)
         {
             if (!ScopeRules.Allows(access, type, actions, null) && !ScopeRules.MayAllowForLaunchPatient(access, type, actions))
                 throw guard.Refuse(interaction, AuditAction.Read, type, ScopeRules.Needs(access, type, actions));
+            // filtering a type's history after paging would still tell, through next links, that other patients'
+            // versions exist: the type-level history of patient data is for systems only
+            if (query.Id is null && access.Role != Access.AccessRole.System && guard.IsPatientData(type))
+                throw guard.Refuse(interaction, AuditAction.Read, type,
+                    $"The history of all {type} resources is for systems only; read one resource's history, or search the patient's compartment with _lastUpdated.");
             if (query.Id is { } id && await current(type, id) is { Json: not null } now)
             {
                 var verdict = await guard.DecideStoredAsync(now, actions, ct);

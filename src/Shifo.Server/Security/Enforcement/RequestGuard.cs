@@ -32,6 +32,9 @@ public sealed class RequestGuard(IHttpContextAccessor http, PatientCompartment c
 
     public PatientAccess PatientAccess => patients;
 
+    /// <summary>Whether resources of this type belong to patients (the Patient compartment's types and Patient).</summary>
+    public bool IsPatientData(string type) => compartment.IsPatientData(type);
+
     /// <summary>The decision for one resource as read (read, vread, history entries, search matches and includes).</summary>
     public async ValueTask<Verdict> DecideStoredAsync(StoredResource stored, ScopeActions actions, CancellationToken ct)
     {

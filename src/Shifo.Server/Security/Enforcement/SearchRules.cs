@@ -13,7 +13,8 @@ namespace Shifo.Server.Security.Enforcement;
 /// naming another patient's compartment is refused;</item>
 /// <item>practitioners, pharmacists and third parties name exactly one patient when searching a patient-data type
 /// other than Patient (Patient/x/Observation, or patient/subject with one Patient reference), and that patient is
-/// decided first; their Patient searches are filtered afterwards, except an exact identifier=system|value search;</item>
+/// decided first; their Patient searches are either the registration lookup (exact identifier=system|value, not
+/// filtered by care relationship) or name one patient by _id;</item>
 /// <item>_has and chains that reach a patient-data type are refused to everyone but systems: they test other
 /// patients' data without returning it.</item>
 /// </list>
@@ -59,7 +60,14 @@ public sealed class SearchRules(PatientCompartment compartment)
             }
             default:
                 if (type == "AuditEvent") return (null, "AuditEvents are read only by the systems that keep them and by the citizens they are about.");
-                if (type == "Patient") return (new Plan(query, null, IsIdentifierLookup(query)), null);
+                if (type == "Patient")
+                {
+                    // filtering a Patient search after paging would still tell through next links and sort order
+                    // whether patients they may not see match: only the registration lookup and one named patient
+                    if (IsIdentifierLookup(query)) return (new Plan(query, null, true), null);
+                    if (SingleId(query) is { } id) return (new Plan(query, id, false), null);
+                    return (null, "Patient searches by practitioners, pharmacists and third parties: identifier=system|value (the person in front of you) or _id=[one id].");
+                }
                 return named is null
                     ? (null, $"Name the patient: search {type} in one patient's compartment (Patient/[id]/{type}) or with patient=Patient/[id].")
                     : (new Plan(query, named, false), null);
@@ -91,6 +99,13 @@ public sealed class SearchRules(PatientCompartment compartment)
 
     private static string? BareId(string value) =>
         value.Length is > 0 and <= 64 && value.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '.') ? value : null;
+
+    /// <summary>The id of a search naming exactly one resource by _id (one _id parameter with one value), else null.</summary>
+    private static string? SingleId(SearchQuery query)
+    {
+        var ids = query.Parameters.Where(p => p.Name == "_id").ToList();
+        return query.Compartment is null && ids is [{ Modifier: null } only] && !only.Value.Contains(',') && only.Value.Length > 0 ? only.Value : null;
+    }
 
     private static bool IsIdentifierLookup(SearchQuery query) =>
         query.Compartment is null && query.Parameters.Count(p => !p.Name.StartsWith("_include", StringComparison.Ordinal) && !p.Name.StartsWith("_revinclude", StringComparison.Ordinal) && p.Name is not ("_total" or "_sort")) == 1
