@@ -10,7 +10,7 @@ public sealed class AuditOptions
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Most records taken from the queue in one flush (and combined, see <see cref="CombineReads"/>).</summary>
-    public int MaxBatchSize { get; set; } = 5_000;
+    public int MaxBatchSize { get; set; } = 20_000;
 
     /// <summary>Most AuditEvents stored in one database transaction (a flush stores its events in as many as needed).</summary>
     public int MaxEventsPerTransaction { get; set; } = 500;
