@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Shifo.Server.Security.Tokens;
 using Shifo.Storage.Accounts;
+using static Shifo.Server.Security.Tokens.JwtClaims;
 
 namespace Shifo.Server.Security.AuthServer;
 
@@ -57,22 +58,5 @@ public sealed class ClientAssertionVerifier(AccountStore accounts, IOptions<Secu
             if (key is not null) return key;
         }
         return null;
-    }
-
-    private static string? Str(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    private static long? Num(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : null;
-
-    private static bool HasAudience(JsonElement payload, string audience)
-    {
-        if (!payload.TryGetProperty("aud", out var aud)) return false;
-        return aud.ValueKind switch
-        {
-            JsonValueKind.String => aud.GetString() == audience,
-            JsonValueKind.Array => aud.EnumerateArray().Any(a => a.ValueKind == JsonValueKind.String && a.GetString() == audience),
-            _ => false,
-        };
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Shifo.Server.Security.Tokens;
+using static Shifo.Server.Security.Tokens.JwtClaims;
 
 namespace Shifo.Server.Security.AuthServer;
 
@@ -57,7 +58,4 @@ public sealed class LoginFormToken(SigningKeyRing keys, IOptions<SecurityOptions
             || Str(payload, "scope") is not { } scope || Str(payload, "code_challenge") is not { } challenge) return null;
         return new AuthorizeRequest(clientId, redirectUri, scope, Str(payload, "state"), challenge);
     }
-
-    private static string? Str(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }

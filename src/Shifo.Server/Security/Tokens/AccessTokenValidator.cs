@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Shifo.Server.Security.Access;
 using Shifo.Server.Security.Scopes;
+using static Shifo.Server.Security.Tokens.JwtClaims;
 
 namespace Shifo.Server.Security.Tokens;
 
@@ -59,21 +60,4 @@ public sealed class AccessTokenValidator(SigningKeyRing keys, IOptions<SecurityO
     }
 
     private static Result Fail(string error) => new(null, error);
-
-    private static string? Str(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    private static long? Num(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : null;
-
-    private static bool HasAudience(JsonElement payload, string audience)
-    {
-        if (!payload.TryGetProperty("aud", out var aud)) return false;
-        return aud.ValueKind switch
-        {
-            JsonValueKind.String => aud.GetString() == audience,
-            JsonValueKind.Array => aud.EnumerateArray().Any(a => a.ValueKind == JsonValueKind.String && a.GetString() == audience),
-            _ => false,
-        };
-    }
 }
