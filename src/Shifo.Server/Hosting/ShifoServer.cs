@@ -50,13 +50,14 @@ public static class ShifoServer
         // the real store for the server's own work; requests see IResourceStore, their guarded view of it
         builder.Services.AddSingleton(_ => new TrustedStore(ResourceStoreFactory.Create(storeOptions)));
         builder.Services.AddSingleton(storeOptions);
-        // hosted services start in this order: schema, production checks, demo data, demo accounts
+        // hosted services start in this order: schema, production checks, demo data, demo accounts, first admin
         builder.Services.AddHostedService<StoreInitializer>();
         builder.Services.AddHostedService<ProductionGuard>();
         builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Demo"));
         builder.Services.AddSingleton<DemoStatus>();
         builder.Services.AddHostedService<DemoLoader>();
         builder.Services.AddHostedService<DemoAccounts>();
+        builder.Services.AddHostedService<InitialAdmin>();
         builder.Services.AddSingleton(new FhirValidator());
         builder.Services.AddScoped<WritePipeline>();
         builder.Services.AddScoped<ReadPipeline>();

@@ -15,6 +15,9 @@ public sealed class SecurityOptions
     /// </summary>
     public string PublicBaseUrl { get; set; } = "";
 
+    /// <summary>The first administrator of a new installation (see Hosting/InitialAdmin); empty: none is made.</summary>
+    public InitialAdminOptions InitialAdmin { get; set; } = new();
+
     /// <summary>Lifetime of access tokens.</summary>
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
@@ -41,4 +44,11 @@ public sealed class SecurityOptions
 
     /// <summary>How long the sign-in form may stay open before it must be reloaded.</summary>
     public TimeSpan LoginFormLifetime { get; set; } = TimeSpan.FromMinutes(10);
+}
+
+/// <summary>Security:InitialAdmin: user name and password of the first admin account.</summary>
+public sealed class InitialAdminOptions
+{
+    public string Username { get; set; } = "";
+    public string Password { get; set; } = "";
 }

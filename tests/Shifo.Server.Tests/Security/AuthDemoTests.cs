@@ -93,6 +93,43 @@ public sealed class AuthDemoTests : IDisposable
         await app.StopAsync();
     }
 
+    [Fact]
+    public async Task The_initial_admin_is_made_once_on_an_empty_database_and_production_accepts_it()
+    {
+        const string password = "correct horse battery staple";
+        await using (var app = ShifoServer.Build(["--production"], Settings("a1", ("Security:InitialAdmin:Username", "root.admin"), ("Security:InitialAdmin:Password", password))))
+        {
+            await app.StartAsync();
+            var admin = Assert.Single(await app.Services.GetRequiredService<AccountStore>().ListUsersAsync(CancellationToken.None));
+            Assert.Equal(("root.admin", "admin", false), (admin.Username, admin.Role, admin.Demo));
+            Assert.True(Shifo.Server.Security.Passwords.PasswordHasher.Verify(password, admin.PasswordHash));
+            Assert.DoesNotContain(password, admin.PasswordHash);
+            await app.StopAsync();
+        }
+        // an admin exists: the settings change nothing, whatever they say
+        await using (var again = ShifoServer.Build(["--production"], Settings("a1", ("Security:InitialAdmin:Username", "other.admin"), ("Security:InitialAdmin:Password", "another long password"))))
+        {
+            await again.StartAsync();
+            Assert.Equal(["root.admin"], (await again.Services.GetRequiredService<AccountStore>().ListUsersAsync(CancellationToken.None)).Select(u => u.Username));
+            await again.StopAsync();
+        }
+        // a short password or a missing name stops the start with the reason
+        foreach (var (name, pass) in new[] { ("root.admin", "short"), ("", "a long enough password") })
+        {
+            var app = ShifoServer.Build([], Settings("a2", ("Security:InitialAdmin:Username", name), ("Security:InitialAdmin:Password", pass)));
+            try
+            {
+                var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync());
+                Assert.Contains("Security:InitialAdmin", refused.Message);
+                Assert.DoesNotContain(pass, refused.Message);
+            }
+            finally
+            {
+                await app.DisposeAsync();
+            }
+        }
+    }
+
     private static async Task AssertRefusedAsync(Dictionary<string, string?> settings, string reason)
     {
         WebApplication app = ShifoServer.Build([], settings);
