@@ -8,7 +8,7 @@ using Shifo.Storage;
 namespace Shifo.Server.Endpoints;
 
 /// <summary>
-/// Conditional update (PUT [type]?criteria), conditional delete (DELETE [type]?criteria), and patch by id or
+/// Conditional create (POST with If-None-Exist), conditional update (PUT [type]?criteria), conditional delete (DELETE [type]?criteria), and patch by id or
 /// criteria (PATCH, JSON Patch or FHIRPath Patch). Each runs in one write scope: the search deciding the target and the write commit together.
 /// </summary>
 public static class ConditionalEndpoints
@@ -19,6 +19,15 @@ public static class ConditionalEndpoints
         var ifMatch = ConditionalHeaders.IfMatchVersion(context.Request);
         var json = ParseObject((await body.ReadAsync(context.Request, context.RequestAborted)).Span);
         var outcome = await InScope(store, context, s => writes.UpdateAsync(s, type, null, Criteria(context), json, ifMatch, context.RequestAborted));
+        await WriteAsync(context, outcome);
+    }
+
+    /// <summary>Conditional create (POST with If-None-Exist): the search and the create commit together, serialized on the criteria.</summary>
+    public static async Task CreateIfNoneExist(HttpContext context, string type, IReadOnlyList<Storage.Search.SearchParameter> criteria, ReadOnlyMemory<byte> body,
+        IResourceStore store, ScopedWrites writes)
+    {
+        var json = ParseObject(body.Span);
+        var outcome = await InScope(store, context, s => writes.CreateAsync(s, type, json, null, criteria, context.RequestAborted));
         await WriteAsync(context, outcome);
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.WebUtilities;
 using Shifo.Server.Http;
 using Shifo.Server.Pipeline;
+using Shifo.Storage;
 using Shifo.Storage.Model;
 
 namespace Shifo.Server.Endpoints;
@@ -28,7 +29,7 @@ public static class ResourceEndpoints
         await FhirResponses.WriteResourceAsync(context, stored, StatusCodes.Status200OK);
     }
 
-    public static async Task Create(HttpContext context, string type, WritePipeline writes, RequestBody body)
+    public static async Task Create(HttpContext context, string type, WritePipeline writes, RequestBody body, IResourceStore store, ScopedWrites scoped)
     {
         FhirFormat.Negotiate(context.Request);
         var bytes = await body.ReadAsync(context.Request, context.RequestAborted);
@@ -36,15 +37,7 @@ public static class ResourceEndpoints
         {
             var criteria = SearchEndpoints.Criteria(QueryHelpers.ParseQuery(condition.ToString().TrimStart('?'))
                 .SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string>(q.Key, v ?? ""))));
-            var result = await writes.CreateIfNoneExistAsync(type, bytes, criteria, context.RequestAborted);
-            if (!result.Created)
-            {
-                await FhirResponses.WriteWriteResultAsync(context, result.Resource, StatusCodes.Status200OK,
-                    $"{type}/{result.Resource.Id} already matches If-None-Exist; nothing was created.");
-                return;
-            }
-            context.Response.Headers.Location = FhirResponses.VersionUrl(context.Request, result.Resource);
-            await FhirResponses.WriteWriteResultAsync(context, result.Resource, StatusCodes.Status201Created, $"Created {type}/{result.Resource.Id}.");
+            await ConditionalEndpoints.CreateIfNoneExist(context, type, criteria, bytes, store, scoped);
             return;
         }
         var stored = await writes.CreateAsync(type, bytes, context.RequestAborted);

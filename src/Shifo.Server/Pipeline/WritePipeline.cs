@@ -3,7 +3,6 @@ using Shifo.Fhir.Outcomes;
 using Shifo.Fhir.Validation;
 using Shifo.Storage;
 using Shifo.Storage.Model;
-using Shifo.Storage.Search;
 
 namespace Shifo.Server.Pipeline;
 
@@ -25,41 +24,6 @@ public sealed class WritePipeline(IResourceStore store, FhirValidator validator)
         catch (ConcurrentWriteException ex)
         {
             throw FhirProblem.Of(ProblemKind.Conflict, "conflict", ex.Message);
-        }
-    }
-
-    /// <summary>
-    /// Conditional create (If-None-Exist): no match → create; one match → that resource, nothing stored
-    /// (Created = false); several → 412. The criteria are searched like any search, strictly (an unknown parameter
-    /// must not silently widen the condition).
-    /// </summary>
-    public async Task<UpdateResult> CreateIfNoneExistAsync(string type, ReadOnlyMemory<byte> body, IReadOnlyList<SearchParameter> criteria, CancellationToken ct)
-    {
-        ResourceIdentity.RequireType(type);
-        var resource = ParseAndValidate(type, body.Span);
-        if (criteria.Count == 0)
-            throw FhirProblem.Of(ProblemKind.Invalid, "required", "If-None-Exist needs search parameters, e.g. identifier=system|value.");
-        // search and create in one scope, serialized on the criteria (ScopedWrites.MatchAsync): concurrent
-        // conditional creates of the same resource make one
-        await using var scope = await store.BeginWriteScopeAsync(ct);
-        var matches = await ScopedWrites.MatchAsync(scope, type, criteria, 2, ct);
-        switch (matches.Count)
-        {
-            case 0:
-                try
-                {
-                    var created = await scope.CreateAsync(resource, null, ct);
-                    await scope.CommitAsync(ct);
-                    return new UpdateResult(created, true);
-                }
-                catch (ConcurrentWriteException ex)
-                {
-                    throw FhirProblem.Of(ProblemKind.Conflict, "conflict", ex.Message);
-                }
-            case 1:
-                return new UpdateResult(matches[0], false);
-            default:
-                throw FhirProblem.Of(ProblemKind.VersionMismatch, "multiple-matches", $"If-None-Exist matches more than one {type}; nothing was created.");
         }
     }
 
