@@ -123,14 +123,22 @@ internal static class Compiler
     /// subexpression: dom-3 reads <c>%resource.descendants()</c> four times, and again per contained resource inside
     /// a where(), which made it the validator's most expensive invariant.
     /// </summary>
-    private static Eval Memoized(Eval inner, string key) => (s, input) =>
+    private static Eval Memoized(Eval inner, string key)
+    {
+        // the text is numbered once here, so that an evaluation looks results up by a number, not by hashing the text
+        var id = MemoIds.GetOrAdd(key, _ => Interlocked.Increment(ref _lastMemoId));
+        return (s, input) =>
         {
-            var memo = s.Memo ??= new Dictionary<string, IReadOnlyList<object>>(StringComparer.Ordinal);
-            if (memo.TryGetValue(key, out var known)) return known;
+            var memo = s.Memo ??= new Dictionary<int, IReadOnlyList<object>>();
+            if (memo.TryGetValue(id, out var known)) return known;
             var result = inner(s, input);
-            memo[key] = result;
+            memo[id] = result;
             return result;
         };
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> MemoIds = new(StringComparer.Ordinal);
+    private static int _lastMemoId;
 
     /// <summary>The type name written as a function argument: <c>Quantity</c>, <c>FHIR.Patient</c>, <c>System.`Boolean`</c>.</summary>
     private static string TypeName(Node n) => n switch

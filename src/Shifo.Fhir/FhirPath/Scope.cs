@@ -20,7 +20,7 @@ internal sealed class Scope
     public EvaluationContext? Environment;
     public bool StrictNames;
     /// <summary>Results of focus-independent subexpressions computed in this evaluation (see Compiler.Memoized).</summary>
-    public Dictionary<string, IReadOnlyList<object>>? Memo;
+    public Dictionary<int, IReadOnlyList<object>>? Memo;
 
     /// <summary>Evaluates <paramref name="body"/> once per item with $this and $index set: the heart of where/select/all/exists.</summary>
     public IReadOnlyList<object> WithThis(object item, int index, Eval body)

@@ -34,7 +34,7 @@ public sealed class ElementNode
         set
         {
             _name = value;
-            Parent?._byName = null;
+            Parent?.ChildrenChanged();
         }
     }
     private string _name;
@@ -74,23 +74,36 @@ public sealed class ElementNode
     {
         child.Parent = this;
         (_children ??= []).Add(child);
-        _byName = null;
+        ChildrenChanged();
     }
 
     public void Insert(int index, ElementNode child)
     {
         child.Parent = this;
         (_children ??= []).Insert(index, child);
-        _byName = null;
+        ChildrenChanged();
     }
 
     public bool Remove(ElementNode child)
     {
         if (_children is null || !_children.Remove(child)) return false;
         child.Parent = null;
-        _byName = null;
+        ChildrenChanged();
         return true;
     }
+
+    private void ChildrenChanged()
+    {
+        _byName = null;
+        _shape++;
+    }
+
+    // Counts changes of the children (added, inserted, removed, renamed); sibling indexes are numbered against it.
+    private int _shape;
+
+    // This node's index among same-named siblings, numbered by a wide parent in one pass and valid while the
+    // parent's shape is unchanged: (parent shape + 1) << 32 | index, one field so that it is read and written whole.
+    private long _numbered;
 
     // Children by name for wide nodes (a Bundle's entries, a CodeSystem's concepts), built on the first FHIRPath
     // step into them: invariants such as bdl-3 read %resource.type once per entry, which is quadratic by scanning.
@@ -166,14 +179,40 @@ public sealed class ElementNode
     {
         get
         {
-            if (Parent is null) return 0;
+            var parent = Parent;
+            if (parent is null) return 0;
+            var siblings = parent.ChildList;
+            if (siblings.Count >= IndexFrom)
+            {
+                // a wide parent numbers all its children at once: locations of issues on each of a Bundle's
+                // thousands of entries would otherwise count through their siblings every time
+                var numbered = _numbered;
+                if ((int)(numbered >> 32) != parent._shape + 1)
+                {
+                    parent.NumberChildren();
+                    numbered = _numbered;
+                }
+                return (int)numbered;
+            }
             var i = 0;
-            foreach (var c in Parent.ChildList)
+            foreach (var c in siblings)
             {
                 if (ReferenceEquals(c, this)) return i;
                 if (c.Name == Name) i++;
             }
             return i;
+        }
+    }
+
+    private void NumberChildren()
+    {
+        var next = new Dictionary<string, int>(StringComparer.Ordinal);
+        var stamp = (long)(_shape + 1) << 32;
+        foreach (var c in ChildList)
+        {
+            next.TryGetValue(c.Name, out var i);
+            c._numbered = stamp | (uint)i;
+            next[c.Name] = i + 1;
         }
     }
 

@@ -13,7 +13,11 @@ internal sealed class CompiledInvariant
         Expression = expression;
         CompileError = compileError;
         IsError = constraint.Severity == "error";
+        Native = expression is null ? null : NativeInvariants.Find(constraint.Expression);
     }
+
+    /// <summary>The invariant in C#, when it is one of the frequent ones (see <see cref="NativeInvariants"/>).</summary>
+    public NativeCheck? Native { get; }
 
     public Constraint Constraint { get; }
     public CompiledExpression? Expression { get; }
@@ -27,11 +31,14 @@ internal sealed class CompiledInvariant
     // (see FocusNames), so it is evaluated once and then only looked up. 0 = not known yet.
     private volatile int _absentOutcome;
 
+    // The plan's child slots whose element name is one of the focus names (slots below 64 only).
+    private ulong _focusSlots;
+
     /// <summary>True, with the outcome, when the node lacks every child the expression can read and that outcome is known.</summary>
-    public bool TryAbsentOutcome(ElementNode node, out bool? outcome)
+    public bool TryAbsentOutcome(ElementNode node, PresentChildren present, out bool? outcome)
     {
         outcome = null;
-        if (Expression?.FocusNames is not { } names || HasAny(node, names)) return false;
+        if (Expression?.FocusNames is not { } names || !LacksAll(node, names, present)) return false;
         var known = _absentOutcome;
         if (known == 0) return false;
         outcome = Outcome.Decode(known);
@@ -39,11 +46,15 @@ internal sealed class CompiledInvariant
     }
 
     /// <summary>Remembers the outcome of an evaluation on a node that lacks every focus name.</summary>
-    public void NoteOutcome(ElementNode node, bool? outcome)
+    public void NoteOutcome(ElementNode node, PresentChildren present, bool? outcome)
     {
-        if (Expression?.FocusNames is { } names && _absentOutcome == 0 && !HasAny(node, names))
+        if (Expression?.FocusNames is { } names && _absentOutcome == 0 && LacksAll(node, names, present))
             _absentOutcome = Outcome.Encode(outcome);
     }
+
+    // From the walker's record of present slots when it is exact (every child known, in a slot below 64), else by name.
+    private bool LacksAll(ElementNode node, string[] names, PresentChildren present) =>
+        present.Exact ? (present.Slots & _focusSlots) == 0 : !HasAny(node, names);
 
     private static bool HasAny(ElementNode node, string[] names)
     {
@@ -57,7 +68,8 @@ internal sealed class CompiledInvariant
         return false;
     }
 
-    public static CompiledInvariant[] CompileAll(Constraint[] constraints)
+    /// <param name="childSlots">The plan's child elements by slot, for the focus-name precheck.</param>
+    public static CompiledInvariant[] CompileAll(Constraint[] constraints, ElementInfo[] childSlots)
     {
         var result = new CompiledInvariant[constraints.Length];
         for (var i = 0; i < constraints.Length; i++)
@@ -71,11 +83,23 @@ internal sealed class CompiledInvariant
             {
                 result[i] = new CompiledInvariant(c, null, ex.Message);
             }
+            if (result[i].Expression?.FocusNames is { } names)
+                for (var slot = 0; slot < childSlots.Length && slot < 64; slot++)
+                    if (Array.IndexOf(names, childSlots[slot].Name) >= 0) result[i]._focusSlots |= 1UL << slot;
             for (var j = 0; j < i; j++)
                 if (result[i].Expression is { } e && ReferenceEquals(result[j].Expression, e)) { result[i].SameAs = j; break; }
         }
         return result;
     }
+}
+
+/// <summary>
+/// Which of a plan's child slots (below 64) a node has, as the walker found them; Exact is false when some child had
+/// no slot there (unknown content, a slot of 64 or more), and then the names must be compared instead.
+/// </summary>
+internal readonly record struct PresentChildren(ulong Slots, bool Exact)
+{
+    public static PresentChildren None => new(0, true);
 }
 
 /// <summary>A condition's outcome (true, false or empty) as a small non-zero number, so that zero can mean "not known".</summary>

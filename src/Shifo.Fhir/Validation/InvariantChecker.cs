@@ -13,7 +13,7 @@ internal sealed class InvariantChecker(List<Issue> issues)
 {
     private HashSet<string>? _brokenReported;
 
-    public void Check(ElementNode node, NodePlan plan, in Scope scope)
+    public void Check(ElementNode node, NodePlan plan, in Scope scope, PresentChildren present)
     {
         var invariants = plan.CompiledInvariants;
         // outcomes by index (Outcome.Encode, 0 = failed to evaluate), for invariants that repeat an expression
@@ -28,7 +28,9 @@ internal sealed class InvariantChecker(List<Issue> issues)
             }
             bool? ok;
             if (inv.SameAs >= 0 && outcomes[inv.SameAs] != 0) ok = Outcome.Decode(outcomes[inv.SameAs]);
-            else if (!inv.TryAbsentOutcome(node, out ok))
+            else if (inv.Native is { } native && native(node, scope.Resource) is var answer && answer != NativeAnswer.Unknown)
+                ok = answer.ToOutcome();
+            else if (!inv.TryAbsentOutcome(node, present, out ok))
             {
                 try
                 {
@@ -40,7 +42,7 @@ internal sealed class InvariantChecker(List<Issue> issues)
                     Broken(inv, node, "failed to evaluate: " + ex.Message);
                     continue;
                 }
-                inv.NoteOutcome(node, ok);
+                inv.NoteOutcome(node, present, ok);
             }
             outcomes[i] = (byte)Outcome.Encode(ok);
             if (ok == false)

@@ -64,7 +64,7 @@ internal sealed class NodePlan
     private CompiledInvariant[]? _compiled;
 
     /// <summary>The invariants compiled on first use (a plan may be built without ever being evaluated).</summary>
-    public CompiledInvariant[] CompiledInvariants => _compiled ??= CompiledInvariant.CompileAll(Invariants);
+    public CompiledInvariant[] CompiledInvariants => _compiled ??= CompiledInvariant.CompileAll(Invariants, Children);
 
     public override string ToString() => $"{Element.Path} : {TypeCode}";
 }

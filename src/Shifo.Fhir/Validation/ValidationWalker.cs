@@ -81,10 +81,11 @@ internal sealed class ValidationWalker
         if (plan.IsExtension) ExtensionRules.Check(node, this);
         if (plan.IsCoding) CodingRules.Check(node, this);
 
-        if (children.Count > 0) Children(node, plan, children, scope);
+        var present = PresentChildren.None;
+        if (children.Count > 0) present = Children(node, plan, children, scope);
         else if (plan.HasRequiredChildren) Cardinality(node, plan, []);
 
-        if (plan.Invariants.Length > 0) _invariants.Check(node, plan, scope);
+        if (plan.Invariants.Length > 0) _invariants.Check(node, plan, scope, present);
     }
 
     /// <summary>ele-1 ("hasValue() or (children().count() > id.count())") natively: a value, or a child other than id.</summary>
@@ -98,23 +99,34 @@ internal sealed class ValidationWalker
             + (plan.Format is null ? " (only an id is present)." : " (this primitive has neither a value nor extensions)."));
     }
 
-    private void Children(ElementNode node, NodePlan plan, List<ElementNode> children, in Scope scope)
+    /// <summary>Checks the children and their cardinality; returns which of the plan's child slots are present.</summary>
+    private PresentChildren Children(ElementNode node, NodePlan plan, List<ElementNode> children, in Scope scope)
     {
         var n = plan.Children.Length;
         Span<int> counts = n <= 256 ? stackalloc int[n] : new int[n];
+        ulong slots = 0;
+        var exact = true;
         for (var i = 0; i < children.Count; i++)
         {
             var child = children[i];
             var def = child.Definition;
-            if (def is null) continue; // unknown content: reported by the parser
+            if (def is null) { exact = false; continue; } // unknown content: reported by the parser
             var known = plan.ChildIndex.TryGetValue(def, out var slot);
-            if (known) counts[slot]++;
+            if (known)
+            {
+                counts[slot]++;
+                // a renamed node (the tree is mutable) no longer answers to its slot's name
+                if (slot < 64 && (ReferenceEquals(child.Name, def.Name) || child.Name == def.Name)) slots |= 1UL << slot;
+                else exact = false;
+            }
+            else exact = false;
             if (child.IsResource)
                 Resource(child, def.Name == "contained" ? scope.RootResource : null, scope.Bundle);
             else
                 Node(child, known ? plan.ChildPlan(slot, child.TypeName, _plans) : _plans.For(def, child.TypeName), scope);
         }
         Cardinality(node, plan, counts);
+        return new PresentChildren(slots, exact);
     }
 
     private void Cardinality(ElementNode node, NodePlan plan, ReadOnlySpan<int> counts)

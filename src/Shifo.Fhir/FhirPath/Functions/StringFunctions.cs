@@ -128,7 +128,28 @@ internal static class StringFunctions
 
     private static readonly ConcurrentDictionary<(string, bool), Regex> Regexes = new();
 
-    /// <summary>FHIRPath regexes run in single-line mode ('.' matches newlines); matchesFull anchors the whole string.</summary>
-    private static Regex Regex(string pattern, bool full) => Regexes.GetOrAdd((pattern, full), static key =>
-        new Regex(key.Item2 ? "^(?:" + key.Item1 + ")$" : key.Item1, RegexOptions.Singleline | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)));
+    // The patterns of an invariant are literals, the same string instance on every evaluation: a few recent ones are
+    // found by reference before hashing the whole pattern for the shared cache (eld-19's is a hundred characters).
+    [ThreadStatic] private static RecentRegex?[]? t_recent;
+    [ThreadStatic] private static int t_nextRecent;
+    private sealed record RecentRegex(string Pattern, bool Full, Regex Regex);
+
+    /// <summary>
+    /// FHIRPath regexes run in single-line mode ('.' matches newlines); matchesFull anchors the whole string. They are
+    /// compiled to IL: the definitions' patterns run on every element of every StructureDefinition.
+    /// </summary>
+    /// <summary>The regex matches() and matchesFull() run for a pattern, for native versions of invariants.</summary>
+    internal static Regex CachedRegex(string pattern, bool full) => Regex(pattern, full);
+
+    private static Regex Regex(string pattern, bool full)
+    {
+        var recent = t_recent ??= new RecentRegex?[8];
+        foreach (var r in recent)
+            if (r is not null && ReferenceEquals(r.Pattern, pattern) && r.Full == full) return r.Regex;
+        var regex = Regexes.GetOrAdd((pattern, full), static key =>
+            new Regex(key.Item2 ? "^(?:" + key.Item1 + ")$" : key.Item1,
+                RegexOptions.Singleline | RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromSeconds(1)));
+        recent[t_nextRecent++ & (recent.Length - 1)] = new RecentRegex(pattern, full, regex);
+        return regex;
+    }
 }

@@ -1,0 +1,160 @@
+using Shifo.Fhir.Definitions;
+using Shifo.Fhir.FhirPath;
+using Shifo.Fhir.Model;
+using Shifo.Fhir.Serialization;
+using Shifo.Fhir.Validation;
+using Shifo.Testing;
+
+namespace Shifo.Fhir.Tests.Validation;
+
+/// <summary>The C# invariants must answer exactly as their FHIRPath does, wherever they answer at all.</summary>
+public class NativeInvariantTests
+{
+    private static readonly string[] NativeKeys =
+    [
+        "ext-1", "eld-2", "eld-3", "eld-4", "eld-5", "eld-6", "eld-7", "eld-8", "eld-11", "eld-13", "eld-14", "eld-15",
+        "eld-16", "eld-17", "eld-18", "eld-19", "eld-20", "eld-22", "sdf-0", "sdf-1", "sdf-3", "sdf-6", "sdf-8", "sdf-9",
+        "sdf-10", "sdf-14", "sdf-16", "sdf-17", "sdf-23", "csd-0",
+    ];
+
+    [Fact]
+    public void EveryNativeInvariantAgreesWithItsFhirPathOnEveryNodeOfTheSpecExamples()
+    {
+        var comparison = new Comparison();
+        foreach (var file in TestPaths.SpecExampleFiles())
+            if (FhirJsonParser.Parse(File.ReadAllBytes(file)).Resource is { } root)
+                comparison.Walk(root, Path.GetFileName(file));
+        Assert.True(comparison.Mismatches.Count == 0, "native and FHIRPath answers differ:\n" + string.Join("\n", comparison.Mismatches));
+        foreach (var key in NativeKeys)
+            Assert.True(comparison.Answered.GetValueOrDefault(key) > 0,
+                $"{key} was never answered natively (deferred {comparison.Deferred.GetValueOrDefault(key)} times)");
+        // the natives must do the work, not defer it: the spec examples hold no odd shapes worth mentioning
+        foreach (var (key, count) in comparison.Deferred)
+            Assert.True(count * 100 < comparison.Answered.GetValueOrDefault(key), $"{key} deferred {count} times, answered {comparison.Answered.GetValueOrDefault(key)}");
+    }
+
+    /// <summary>The spec examples keep these rules, so resources that break them show that both sides say false alike.</summary>
+    [Fact]
+    public void BrokenRulesAreFalseOnBothSides()
+    {
+        const string badDefinition = """
+            {"resourceType":"StructureDefinition","url":"http://hl7.org/fhir/StructureDefinition/Bad","name":"x-bad","status":"draft",
+             "kind":"resource","abstract":false,"type":"Patient","derivation":"specialization",
+             "snapshot":{"element":[
+               {"id":"Patient","path":"Patient","min":2,"max":"1","label":"l","sliceName":"s","isModifier":true,"definition":"d"},
+               {"id":"Patient.a","path":"Patient.a","min":0,"max":"1","type":[{"code":"string"},{"code":"string"}],"fixedString":"x",
+                "patternString":"y","binding":{"strength":"required"},"contentReference":"#x","defaultValueString":"z",
+                "meaningWhenMissing":"m","sliceIsConstraining":true,
+                "constraint":[{"key":"k","severity":"error","human":"h"},{"key":"k","severity":"error","human":"h"}]},
+               {"id":"Patient.n","path":"Patient.Name","min":0,"max":"1","definition":"d","sliceName":"a b",
+                "type":[{"code":"string","aggregation":["contained"],"targetProfile":["http://hl7.org/fhir/StructureDefinition/Patient"]}]},
+               {"path":"Other.a b","min":0,"max":"*","definition":"d"},
+               {"id":"Patient.m","path":"Patient.Name","min":0,"max":"1","definition":"d"},
+               {"id":"Patient.z","path":"...","min":0,"max":"1","definition":"d"}]},
+             "differential":{"element":[{"id":"Patient","path":"Patient"},{"id":"Patient","path":"Patient.x"}]}}
+            """;
+        var comparison = new Comparison();
+        comparison.Walk(FhirJsonParser.Parse(badDefinition).Resource!, "bad definition");
+        comparison.Walk(FhirJsonParser.Parse("""{"resourceType":"StructureDefinition","name":"Good"}""").Resource!, "no snapshot");
+        comparison.Walk(FhirJsonParser.Parse("""{"resourceType":"CodeSystem","name":"bad name","status":"draft","content":"complete"}""").Resource!, "code system");
+        comparison.Walk(FhirJsonParser.Parse("""
+            {"resourceType":"Patient","extension":[{"url":"http://example.org/a","valueString":"v",
+              "extension":[{"url":"http://example.org/b","valueString":"w"}]}]}
+            """).Resource!, "patient");
+        Assert.True(comparison.Mismatches.Count == 0, "native and FHIRPath answers differ:\n" + string.Join("\n", comparison.Mismatches));
+        string[] broken =
+        [
+            "ext-1", "eld-2", "eld-4", "eld-5", "eld-6", "eld-7", "eld-8", "eld-13", "eld-14", "eld-15", "eld-16", "eld-17", "eld-18",
+            "eld-19", "eld-20", "eld-22", "sdf-0", "sdf-1", "sdf-3", "sdf-6", "sdf-8", "sdf-9", "sdf-10", "sdf-14", "sdf-16", "sdf-17",
+            "sdf-23", "csd-0",
+        ];
+        var missing = broken.Where(k => !comparison.Outcomes.TryGetValue(k, out var o) || !o.Contains(false)).ToList();
+        Assert.True(missing.Count == 0, "never false natively: " + string.Join(", ", missing));
+    }
+
+    /// <summary>Walks trees as the validator does and compares each native answer with its FHIRPath's.</summary>
+    private sealed class Comparison
+    {
+        private readonly PlanCache _plans = PlanCache.For(FhirDefinitions.R4);
+        public Dictionary<string, int> Answered { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, int> Deferred { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, HashSet<bool?>> Outcomes { get; } = new(StringComparer.Ordinal);
+        public List<string> Mismatches { get; } = [];
+
+        public void Walk(ElementNode root, string source) => Walk(root, root, root, source);
+
+        private void Walk(ElementNode node, ElementNode resource, ElementNode rootResource, string source)
+        {
+            var plan = node.IsResource ? _plans.ForResource(node.TypeName)
+                : node.Definition is { } def ? _plans.For(def, node.TypeName) : null;
+            if (plan is not null)
+                foreach (var inv in plan.CompiledInvariants)
+                    if (inv.Native is { } native && inv.Expression is { } expression)
+                        Compare(inv.Constraint.Key, native(node, resource), expression, node, resource, rootResource, source);
+            foreach (var child in node.ChildList)
+            {
+                if (child.IsResource) Walk(child, child, child.Name == "contained" ? rootResource : child, source);
+                else Walk(child, resource, rootResource, source);
+            }
+        }
+
+        private void Compare(string key, NativeAnswer answer, CompiledExpression expression, ElementNode node, ElementNode resource,
+            ElementNode rootResource, string source)
+        {
+            if (answer == NativeAnswer.Unknown) { Deferred[key] = Deferred.GetValueOrDefault(key) + 1; return; }
+            Answered[key] = Answered.GetValueOrDefault(key) + 1;
+            (Outcomes.TryGetValue(key, out var seen) ? seen : Outcomes[key] = []).Add(answer.ToOutcome());
+            string fhirPath;
+            try
+            {
+                var result = expression.EvaluateBoolean(node, new EvaluationContext { Resource = resource, RootResource = rootResource });
+                if (result == answer.ToOutcome()) return;
+                fhirPath = result?.ToString() ?? "empty";
+            }
+            catch (Exception ex) { fhirPath = "error: " + ex.Message; }
+            if (Mismatches.Count < 40) Mismatches.Add($"{source} {node.Location} {key}: native {answer}, FHIRPath {fhirPath}");
+        }
+    }
+
+    [Theory]
+    [InlineData("""{"min":2,"max":"1"}""", false)]
+    [InlineData("""{"min":1,"max":"1"}""", true)]
+    [InlineData("""{"min":5,"max":"*"}""", true)]
+    [InlineData("""{"max":"3"}""", true)]
+    public void Eld2ComparesMinAndMax(string element, bool expected)
+    {
+        var node = ElementDefinition(element);
+        var check = NativeInvariants.Find("min.empty() or max.empty() or (max = '*') or iif(max != '*', min <= max.toInteger())")!;
+        Assert.Equal(expected, check(node, node).ToOutcome());
+        Assert.Equal(expected, FhirPathCompiler.Compile("min.empty() or max.empty() or (max = '*') or iif(max != '*', min <= max.toInteger())").EvaluateBoolean(node));
+    }
+
+    [Fact]
+    public void UnusualShapesAreLeftToTheFhirPath()
+    {
+        // a max that is not a number: toInteger() is empty, which only the engine should decide on
+        var node = ElementDefinition("""{"min":1,"max":"x"}""");
+        var check = NativeInvariants.Find("min.empty() or max.empty() or (max = '*') or iif(max != '*', min <= max.toInteger())")!;
+        Assert.Equal(NativeAnswer.Unknown, check(node, node));
+        // a path with only extensions: no String for matches()
+        var valueless = ElementDefinition("""{"_path":{"extension":[{"url":"http://example.org/x","valueBoolean":true}]}}""");
+        var pathRule = NativeInvariants.Find("path.matches('[A-Za-z][A-Za-z0-9]*(\\\\.[a-z][A-Za-z0-9]*(\\\\[x])?)*')")!;
+        Assert.Equal(NativeAnswer.Unknown, pathRule(valueless, valueless));
+    }
+
+    [Fact]
+    public void AnExpressionWordedDifferentlyGetsNoNativeCheck()
+    {
+        Assert.Null(NativeInvariants.Find("extension.exists() != value.exists() "));
+        Assert.Null(NativeInvariants.Find("name.matches('x') and true"));
+        Assert.NotNull(NativeInvariants.Find("name.matches('[A-Z]([A-Za-z0-9_]){0,254}')"));
+    }
+
+    /// <summary>An ElementDefinition node read from JSON members, inside a StructureDefinition's differential.</summary>
+    private static ElementNode ElementDefinition(string members)
+    {
+        var json = $$$"""{"resourceType":"StructureDefinition","differential":{"element":[{{{members}}}]}}""";
+        var sd = FhirJsonParser.Parse(json).Resource!;
+        return sd.Child("differential")!.Child("element")!;
+    }
+}
