@@ -37,7 +37,7 @@ internal sealed class Navigator
                 if (indexed.Count == 0 && scope.StrictNames) Check(input);
                 return indexed.Count == 0 ? Collections.Empty : indexed;
             }
-            var children = single.Children;
+            var children = single.ChildList;
             ElementNode? found = null;
             List<object>? many = null;
             for (var i = 0; i < children.Count; i++)

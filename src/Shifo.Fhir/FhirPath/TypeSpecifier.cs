@@ -42,16 +42,29 @@ internal sealed class TypeSpecifier
     /// Does the item have this type? <paramref name="exact"/> (as, ofType) still lets a resource or complex type match its
     /// ancestors, but a primitive only its own type: a code is not "as string" although it "is string".
     /// </summary>
+    // The last few answers by type name instance: a tree's type names are the definitions' own strings, so
+    // descendants().as(canonical) over a whole resource (dom-3) mostly compares references instead of hashing names.
+    private readonly RecentAnswer?[] _recentExact = new RecentAnswer?[8];
+    private readonly RecentAnswer?[] _recentLoose = new RecentAnswer?[8];
+    private int _nextRecent;
+    private sealed record RecentAnswer(string TypeName, bool Matches);
+
     public bool Matches(object item, bool exact)
     {
         if (item is ElementNode node)
         {
             if (Namespace == "System") return false;
             if (node.TypeName == Name) return true;
-            if (_ancestorOf.TryGetValue((node.TypeName, exact), out var known)) return known;
-            var matches = !(exact && FhirDefinitions.R4.IsPrimitiveType(node.TypeName))
-                && FhirDefinitions.R4.IsKnownType(Name) && FhirDefinitions.R4.IsSubtypeOf(node.TypeName, Name);
-            _ancestorOf.TryAdd((node.TypeName, exact), matches);
+            var recent = exact ? _recentExact : _recentLoose;
+            foreach (var r in recent)
+                if (r is not null && ReferenceEquals(r.TypeName, node.TypeName)) return r.Matches;
+            if (!_ancestorOf.TryGetValue((node.TypeName, exact), out var matches))
+            {
+                matches = !(exact && FhirDefinitions.R4.IsPrimitiveType(node.TypeName))
+                    && FhirDefinitions.R4.IsKnownType(Name) && FhirDefinitions.R4.IsSubtypeOf(node.TypeName, Name);
+                _ancestorOf.TryAdd((node.TypeName, exact), matches);
+            }
+            recent[(uint)Interlocked.Increment(ref _nextRecent) % (uint)recent.Length] = new RecentAnswer(node.TypeName, matches);
             return matches;
         }
         if (Namespace == "FHIR") return false;

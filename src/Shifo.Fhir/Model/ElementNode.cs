@@ -92,34 +92,43 @@ public sealed class ElementNode
         return true;
     }
 
-    private void ChildrenChanged()
+    private void ChildrenChanged() => _wide = null;
+
+    // Lookups over the children of a wide node (a Bundle's entries, a CodeSystem's concepts), built on first use and
+    // dropped by any change of the children or of a child's name. Narrow nodes are scanned instead.
+    private WideIndex? _wide;
+    private const int IndexFrom = 16;
+
+    private sealed class WideIndex
     {
-        _byName = null;
-        _shape++;
+        // children by name, built on the first FHIRPath step into them: invariants such as bdl-3 read
+        // %resource.type once per entry, which is quadratic by scanning
+        public Dictionary<string, object[]>? ByName;
+        // each child's index among its same-named siblings: locations of issues on each of thousands of entries
+        // would otherwise count through the siblings every time
+        public Dictionary<ElementNode, int>? SiblingIndex;
     }
 
-    // Counts changes of the children (added, inserted, removed, renamed); sibling indexes are numbered against it.
-    private int _shape;
-
-    // This node's index among same-named siblings, numbered by a wide parent in one pass and valid while the
-    // parent's shape is unchanged: (parent shape + 1) << 32 | index, one field so that it is read and written whole.
-    private long _numbered;
-
-    // Children by name for wide nodes (a Bundle's entries, a CodeSystem's concepts), built on the first FHIRPath
-    // step into them: invariants such as bdl-3 read %resource.type once per entry, which is quadratic by scanning.
-    // Any change of the children or of a child's name drops it.
-    private Dictionary<string, object[]>? _byName;
-    private const int IndexFrom = 16;
+    // Steps into a wide node before its index is built: most wide nodes (an ElementDefinition with its mappings and
+    // constraints) are read a few times only, where building the index costs more than scanning.
+    private int _scans;
+    private const int ScansBeforeIndex = 8;
 
     /// <summary>
     /// The children named <paramref name="name"/> as a read-only FHIRPath collection, from the index of a wide node;
-    /// null when the node is narrow and scanning its children is cheaper.
+    /// null when the node is narrow, or not read often enough yet, and scanning its children is cheaper.
     /// </summary>
     internal IReadOnlyList<object>? IndexedChildren(string name)
     {
         var children = _children;
         if (children is null || children.Count < IndexFrom) return null;
-        var index = _byName ??= BuildIndex(children);
+        var index = _wide?.ByName;
+        if (index is null)
+        {
+            if (++_scans < ScansBeforeIndex) return null;
+            var wide = _wide ??= new WideIndex();
+            index = wide.ByName ??= BuildIndex(children);
+        }
         return index.TryGetValue(name, out var found) ? found : Array.Empty<object>();
     }
 
@@ -184,15 +193,9 @@ public sealed class ElementNode
             var siblings = parent.ChildList;
             if (siblings.Count >= IndexFrom)
             {
-                // a wide parent numbers all its children at once: locations of issues on each of a Bundle's
-                // thousands of entries would otherwise count through their siblings every time
-                var numbered = _numbered;
-                if ((int)(numbered >> 32) != parent._shape + 1)
-                {
-                    parent.NumberChildren();
-                    numbered = _numbered;
-                }
-                return (int)numbered;
+                var wide = parent._wide ??= new WideIndex();
+                var numbered = wide.SiblingIndex ??= NumberSiblings(siblings);
+                return numbered[this];
             }
             var i = 0;
             foreach (var c in siblings)
@@ -204,16 +207,17 @@ public sealed class ElementNode
         }
     }
 
-    private void NumberChildren()
+    private static Dictionary<ElementNode, int> NumberSiblings(List<ElementNode> children)
     {
         var next = new Dictionary<string, int>(StringComparer.Ordinal);
-        var stamp = (long)(_shape + 1) << 32;
-        foreach (var c in ChildList)
+        var numbered = new Dictionary<ElementNode, int>(children.Count, ReferenceEqualityComparer.Instance);
+        foreach (var c in children)
         {
             next.TryGetValue(c.Name, out var i);
-            c._numbered = stamp | (uint)i;
+            numbered[c] = i;
             next[c.Name] = i + 1;
         }
+        return numbered;
     }
 
     /// <summary>True when this element repeats under its parent (decides the [n] in locations and arrays in JSON).</summary>
