@@ -42,12 +42,12 @@ internal sealed class TypeSpecifier
     /// Does the item have this type? <paramref name="exact"/> (as, ofType) still lets a resource or complex type match its
     /// ancestors, but a primitive only its own type: a code is not "as string" although it "is string".
     /// </summary>
-    // The last few answers by type name instance: a tree's type names are the definitions' own strings, so
-    // descendants().as(canonical) over a whole resource (dom-3) mostly compares references instead of hashing names.
-    private readonly RecentAnswer?[] _recentExact = new RecentAnswer?[8];
-    private readonly RecentAnswer?[] _recentLoose = new RecentAnswer?[8];
-    private int _nextRecent;
-    private sealed record RecentAnswer(string TypeName, bool Matches);
+    // The answers by type name instance: a parsed tree's type names are the definitions' own strings, so
+    // descendants().as(canonical) over a whole resource (dom-3) looks them up without hashing the names.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _exactByInstance = new(ReferenceEqualityComparer.Instance);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _looseByInstance = new(ReferenceEqualityComparer.Instance);
+    private int _instances;
+    private const int MaxInstances = 1024;
 
     public bool Matches(object item, bool exact)
     {
@@ -55,16 +55,16 @@ internal sealed class TypeSpecifier
         {
             if (Namespace == "System") return false;
             if (node.TypeName == Name) return true;
-            var recent = exact ? _recentExact : _recentLoose;
-            foreach (var r in recent)
-                if (r is not null && ReferenceEquals(r.TypeName, node.TypeName)) return r.Matches;
-            if (!_ancestorOf.TryGetValue((node.TypeName, exact), out var matches))
+            var byInstance = exact ? _exactByInstance : _looseByInstance;
+            if (byInstance.TryGetValue(node.TypeName, out var matches)) return matches;
+            if (!_ancestorOf.TryGetValue((node.TypeName, exact), out matches))
             {
                 matches = !(exact && FhirDefinitions.R4.IsPrimitiveType(node.TypeName))
                     && FhirDefinitions.R4.IsKnownType(Name) && FhirDefinitions.R4.IsSubtypeOf(node.TypeName, Name);
                 _ancestorOf.TryAdd((node.TypeName, exact), matches);
             }
-            recent[(uint)Interlocked.Increment(ref _nextRecent) % (uint)recent.Length] = new RecentAnswer(node.TypeName, matches);
+            // bounded: nodes built outside the parser may bring a new string instance each time
+            if (_instances < MaxInstances && byInstance.TryAdd(node.TypeName, matches)) Interlocked.Increment(ref _instances);
             return matches;
         }
         if (Namespace == "FHIR") return false;
