@@ -35,6 +35,11 @@ public sealed class FhirSearchCompiler(FhirDefinitions definitions, TimeProvider
         string? sort = null;
         var total = TotalMode.Default;
         var includes = new List<IncludeSpec>();
+        // the counted criteria as sets of index rows, while every criterion is one (null once one is not)
+        List<string>? indexSets = [];
+        // _has becomes a per-row probe when something else already narrows the rows it has to check
+        var narrowed = query.Compartment is not null || query.Parameters.Any(p =>
+            p.Name is not ("_has" or "_sort" or "_total" or "_include" or "_revinclude") && Catalog.Find(type, p.Name) is { } d && Catalog.IsSupported(d));
 
         void Fail(SearchParameter sp, string code, string message) => issues.Add(Issue.Error(code, null, $"{sp.Key}: {message}"));
 
@@ -44,6 +49,7 @@ public sealed class FhirSearchCompiler(FhirDefinitions definitions, TimeProvider
             {
                 if (type is null) throw new SearchException("A compartment search needs a resource type.");
                 where.Add(criteria.Compartment(type, "r", compartment.Type, compartment.Id));
+                indexSets = null;
             }
             catch (SearchException ex) { issues.Add(Issue.Error(ex.Code, null, ex.Message)); }
         }
@@ -72,7 +78,10 @@ public sealed class FhirSearchCompiler(FhirDefinitions definitions, TimeProvider
                             includes.Add(IncludeSpec.Parse(Catalog, sp.Name, sp.Modifier, v, type));
                         break;
                     default:
-                        where.Add(criteria.Compile(type, "r", sp.Key, sp.Value));
+                        var condition = criteria.Compile(type, "r", sp.Key, sp.Value, probe: narrowed && sp.Name == "_has");
+                        where.Add(condition);
+                        if (criteria.IndexSets.TryGetValue(condition, out var set)) indexSets?.Add(set);
+                        else indexSets = null;
                         break;
                 }
                 // both databases cap the values of one statement (SQLite at 32766)
@@ -109,7 +118,9 @@ public sealed class FhirSearchCompiler(FhirDefinitions definitions, TimeProvider
             where.Add($"(r.last_updated <= {c.Add(snapshot)} OR r.res_id IN (SELECT sv.res_id FROM resource_version sv WHERE sv.res_type = r.res_type AND sv.res_id = r.res_id AND sv.version_id = 1 AND sv.last_updated <= {c.Add(snapshot)}))");
         }
         var filter = string.Join(" AND ", where);
-        var countSql = $"SELECT COUNT(*) FROM resource r WHERE {filter}";
+        var countSql = cursor is null && type is not null && indexSets is { Count: > 0 }
+            ? IndexCount(indexSets)
+            : $"SELECT COUNT(*) FROM resource r WHERE {filter}";
         if (issues.Any(i => i.IsError))
             return new CompiledSearch(null, countSql, c.P, keys, snapshot, cursor is not null, false, total, includes, issues, understood);
 
@@ -129,4 +140,14 @@ public sealed class FhirSearchCompiler(FhirDefinitions definitions, TimeProvider
         }
         return new CompiledSearch(pageSql, countSql, c.P, keys, snapshot, cursor is not null, backward, total, includes, issues, understood);
     }
+
+    /// <summary>
+    /// The count of a first page whose every criterion is a set of index rows of the type: the ids in all the sets,
+    /// without reading the resource table (index rows exist only for current, not deleted resources). A day of
+    /// encounters at a million resources: 320 index rows instead of a join with all 83,200 encounters.
+    /// Starts with SELECT COUNT(*) like the general count, which _total=estimate's EXPLAIN relies on.
+    /// </summary>
+    private static string IndexCount(List<string> sets) => sets.Count == 1
+        ? $"SELECT COUNT(*) FROM (SELECT DISTINCT s.res_id FROM ({sets[0]}) s) m"
+        : $"SELECT COUNT(*) FROM ({string.Join(" INTERSECT ", sets)}) m";
 }
