@@ -146,10 +146,18 @@ public sealed class FhirSearchCompiler(FhirDefinitions definitions, TimeProvider
         return new CompiledSearch(pageSql, countSql, c.P, keys, snapshot, cursor is not null, backward, total, includes, issues, understood);
     }
 
-    /// <summary>subject=Patient/1,Patient/2 or patient=1: a plain reference criterion whose every value names a patient by id.</summary>
+    /// <summary>
+    /// subject=Patient/1,Patient/2 or patient=1: a plain reference criterion whose every value names a patient by id;
+    /// or subject:Patient.identifier=x: a chain to patients by identifier.
+    /// </summary>
     private bool NamesPatients(string? type, SearchParameter p)
     {
-        if (p.Modifier is not (null or "Patient") || Catalog.Find(type, p.Name) is not { Type: "reference" } sp || !Catalog.IsSupported(sp)) return false;
+        var dot = p.Name.IndexOf('.');
+        if (Catalog.Find(type, dot < 0 ? p.Name : p.Name[..dot]) is not { Type: "reference" } sp || !Catalog.IsSupported(sp)) return false;
+        // the key is subject.identifier (name with the chain) or subject:Patient.identifier (modifier with it)
+        if (dot >= 0) return p.Modifier is null && p.Name[(dot + 1)..] == "identifier" && sp.Target is ["Patient"];
+        if (p.Modifier == "Patient.identifier") return true;
+        if (p.Modifier is not (null or "Patient")) return false;
         var bare = p.Modifier == "Patient" || sp.Target is ["Patient"];
         var values = TokenValue.SplitUnescaped(p.Value, ',');
         return values.Count > 0 && values.All(v => v.StartsWith("Patient/", StringComparison.Ordinal) ? v.Length > 8 && !v.Contains("://") : bare && v.Length > 0 && !v.Contains('/') && !v.Contains(':'));
