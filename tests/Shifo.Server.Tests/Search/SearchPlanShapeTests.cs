@@ -19,7 +19,7 @@ public abstract class SearchPlanShapeTests(ServerFixture server)
         $$"""{"resourceType":"Patient","name":[{"family":"{{family}}"}],"birthDate":"{{birthDate}}"}""";
 
     private static string Condition(string patient, string code, string clinical = "active") =>
-        $$"""{"resourceType":"Condition","clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"{{clinical}}"}]},"code":{"coding":[{"system":"http://snomed.info/sct","code":"{{code}}"}]},"subject":{"reference":"Patient/{{patient}}"}}""";
+        $$$"""{"resourceType":"Condition","clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"{{{clinical}}}"}]},"code":{"coding":[{"system":"http://snomed.info/sct","code":"{{{code}}}"}]},"subject":{"reference":"Patient/{{{patient}}}"}}""";
 
     private static string Observation(string patient, string code, string when, string category = "vital-signs") =>
         $$"""{"resourceType":"Observation","status":"final","category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"{{category}}"}]}],"code":{"coding":[{"system":"http://loinc.org","code":"{{code}}"}]},"subject":{"reference":"Patient/{{patient}}"},"effectiveDateTime":"{{when}}"}""";
@@ -74,7 +74,7 @@ public abstract class SearchPlanShapeTests(ServerFixture server)
         Assert.Equal([o1, o3], await s.SetAsync($"Observation?subject=Patient/{p1}&code=http://loinc.org|8867-4"));
         Assert.Equal([o1, o3, o4], await s.SetAsync($"Observation?subject=Patient/{p1},Patient/{p2}&code=8867-4&date=le2022-01-01"));
         Assert.Equal([o1], await s.SetAsync($"Observation?patient={p1}&code=8867-4&date=ge2020-01-01&date=le2021-12-31"));
-        Assert.Equal([o2, o3], await s.SetAsync($"Observation?subject=Patient/{p1}&category:not=vital-signs,survey&code:missing=false&date=ge2021"));
+        Assert.Equal([o3], await s.SetAsync($"Observation?subject=Patient/{p1}&category:not=vital-signs,survey&code:missing=false&date=ge2021"));
         Assert.Equal([o3, o2, o1], await s.IdsAsync($"Observation?subject=Patient/{p1}&_sort=-date"));
         Assert.Equal([o2, o1], await s.IdsAsync($"Observation?subject=Patient/{p1}&category=vital-signs&_sort=-date&_count=10"));
         Assert.Equal([c1, c2], await s.SetAsync($"Condition?subject=Patient/{p1}&clinical-status:in=http://hl7.org/fhir/ValueSet/condition-clinical"));
@@ -109,7 +109,7 @@ public abstract class SearchPlanShapeTests(ServerFixture server)
         Assert.Equal(1, (int)(await s.BundleAsync($"Patient?family={moved}&_count=0", tagged: false))["total"]!);
         Assert.True((int)(await s.BundleAsync($"Patient?family={family}&_count=1&_total=estimate", tagged: false))["total"]! >= 0);
         // the same with a second criterion (the general count)
-        Assert.Equal(2, (int)(await s.BundleAsync($"Patient?family={family}&_count=1"))["total"]!);
+        Assert.Equal(2, (int)(await s.BundleAsync($"Patient?family={family}&birthdate=le2000&_count=1", tagged: false))["total"]!);
         // a value repeated in one resource is counted once
         var twice = await s.CreateAsync($$"""{"resourceType":"Patient","name":[{"family":"{{moved}}"},{"family":"{{moved}}","use":"old"}]}""");
         Assert.Equal(2, (int)(await s.BundleAsync($"Patient?family={moved}&_count=1", tagged: false))["total"]!);
@@ -122,7 +122,7 @@ public abstract class SearchPlanShapeTests(ServerFixture server)
         var s = new SearchClient(server);
         var day = "2011-11-08";
         string Encounter(string start, string end) =>
-            $$"""{"resourceType":"Encounter","status":"finished","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"AMB"},"period":{"start":"{{start}}","end":"{{end}}"}}""";
+            $$$"""{"resourceType":"Encounter","status":"finished","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"AMB"},"period":{"start":"{{{start}}}","end":"{{{end}}}"}}""";
         var inside = await s.CreateAsync(Encounter($"{day}T09:00:00Z", $"{day}T09:30:00Z"));
         await s.CreateAsync(Encounter($"{day}T23:00:00Z", "2011-11-09T01:00:00Z"));
         await s.CreateAsync(Encounter("2011-11-07T23:00:00Z", $"{day}T01:00:00Z"));
