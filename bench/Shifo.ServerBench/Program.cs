@@ -6,6 +6,7 @@ using Shifo.Storage;
 //   load   PROVIDER TARGET FROM_COPY TO_COPY [BATCH] [WORKERS] [MAX_MINUTES]
 //   reads  BASE_URL STORE_NAME COPIES [SECONDS] [CONNECTIONS] [ROUNDS] [SERVER_PID] [POSTMASTER_PID]
 //   search BASE_URL STORE_NAME COPIES [SAMPLES] [SECONDS_PER_QUERY]
+//   explain PROVIDER TARGET COPIES QUERY_NAME_PART [SEED]   (the plans of one benchmark query on a loaded store)
 //   security [PATIENTS] [SECONDS] [ROUNDS] [CONNECTIONS] [REPORT_FILE]   (hosts the server in-process; bench/security/run.sh)
 // PROVIDER is sqlite or postgres, TARGET the database file or the connection string.
 static int Int(string[] a, int i, int fallback) => a.Length > i ? int.Parse(a[i], CultureInfo.InvariantCulture) : fallback;
@@ -28,6 +29,8 @@ switch (args.FirstOrDefault())
         if (args[1] == "sqlite") readOptions.SqlitePath = args[2];
         else readOptions.PostgresConnectionString = args[2];
         return await StoreReadProbe.RunAsync(readOptions, Int(args, 3, 1), Int(args, 4, 5), Int(args, 5, 16));
+    case "explain" when args.Length >= 5:
+        return await ExplainProbe.RunAsync(args[1], args[2], Int(args, 3, 1), args[4], Int(args, 5, 1));
     case "load-profile":
         LoadProfile.Run();
         return 0;

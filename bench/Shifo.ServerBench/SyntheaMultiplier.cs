@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Shifo.ServerBench;
 
@@ -11,11 +12,13 @@ public sealed record GeneratedResource(string Type, string Id, JsonObject Resour
 /// <summary>
 /// Copies of the Synthea patients with fresh ids and identifiers: copy k of a bundle gets new ids (a hash of k, the bundle and
 /// the fullUrl, so that the benchmark can regenerate any copy to pick query values without asking the store), its urn:uuid
-/// references rewritten to them, identifier values suffixed with k, family names varied over 16 spellings and birth
-/// dates moved by k mod 365 days. References to the shared organizations and practitioners are conditional
-/// (Type?identifier=...) in Synthea and stay as they are.
+/// references rewritten to them, identifier values suffixed with k, family names varied over 16 spellings, and every
+/// full date of the copy (birth date and clinical dates alike, so ages at each event stay true) moved back by k mod 365
+/// days: without it each copy repeats Synthea's dates and a date search at n copies matches n times the rows of one
+/// day. References to the shared organizations and practitioners are conditional (Type?identifier=...) in Synthea and
+/// stay as they are.
 /// </summary>
-public static class SyntheaMultiplier
+public static partial class SyntheaMultiplier
 {
     /// <summary>Resources per copy of all patient bundles (3,125 with the shared test data).</summary>
     public static int PerCopy(IReadOnlyList<SourceBundle> patients) => patients.Sum(b => b.Entries.Count);
@@ -37,6 +40,7 @@ public static class SyntheaMultiplier
             resource["id"] = id;
             Rewrite(resource, ids, copy);
             if (copy >= 0 && type == "Patient") VaryPatient(resource, copy);
+            if (copy >= 0) ShiftDates(resource, DayShift(copy));
             yield return new GeneratedResource(type, id, resource);
         }
     }
@@ -80,8 +84,35 @@ public static class SyntheaMultiplier
         foreach (var name in patient["name"]?.AsArray().OfType<JsonObject>() ?? [])
             if (name["family"] is JsonValue f && f.TryGetValue<string>(out var family))
                 name["family"] = family + FamilyEndings[copy % FamilyEndings.Length];
-        if (patient["birthDate"] is JsonValue b && b.TryGetValue<string>(out var birth) &&
-            DateOnly.TryParseExact(birth, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-            patient["birthDate"] = date.AddDays(-(copy % 365)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
     }
+
+    /// <summary>Days copy k's dates move back (0 for copy 0, which keeps Synthea's dates).</summary>
+    public static int DayShift(int copy) => copy % 365;
+
+    /// <summary>A FHIR date, dateTime or instant with at least a full day (partial dates such as "2015-03" stay).</summary>
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$")]
+    private static partial Regex FullDate();
+
+    private static void ShiftDates(JsonNode? node, int days)
+    {
+        if (days == 0) return;
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (key, value) in o.ToList())
+                    if (value is JsonValue v && v.TryGetValue<string>(out var s) && Shifted(s, days) is { } moved) o[key] = moved;
+                    else ShiftDates(value, days);
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                    if (array[i] is JsonValue v && v.TryGetValue<string>(out var s) && Shifted(s, days) is { } moved) array[i] = moved;
+                    else ShiftDates(array[i], days);
+                break;
+        }
+    }
+
+    private static string? Shifted(string value, int days) =>
+        FullDate().IsMatch(value) && DateOnly.TryParseExact(value[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            ? date.AddDays(-days).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + value[10..]
+            : null;
 }

@@ -152,6 +152,14 @@ public sealed partial class PostgresDialect(string connectionString) : SqlDialec
         ORDER BY r.res_type, r.res_id LIMIT @n
         """;
 
+    // a subquery with OFFSET is never pulled up into a join, so the EXISTS stays a SubPlan run per outer row
+    public override string ProbeFence => " OFFSET 0";
+
+    // the key inside a fenced subquery: PostgreSQL would otherwise pick the (res_type, param, code) index when it
+    // under-estimates a common code, and scan all its rows for each probe
+    public override string IndexRowsOf(string table, string alias, string type, string resId) =>
+        $"(SELECT * FROM {table} WHERE res_type = {type} AND res_id = {resId} OFFSET 0) {alias}";
+
     /// <summary>_total=estimate: the planner's row estimate for the count's input, from EXPLAIN, without counting.</summary>
     public override async Task<long?> EstimateRowsAsync(DbConnection connection, DbCommand select, CancellationToken ct)
     {

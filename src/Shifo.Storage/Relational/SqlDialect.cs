@@ -104,6 +104,19 @@ public abstract class SqlDialect : IAsyncDisposable
 
     public static string EscapeLike(string s) => s.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 
+    /// <summary>
+    /// Appended inside a correlated EXISTS probe to keep it a per-row check: without it the planner may turn the probe
+    /// into a join and start from the probed index (PostgreSQL under-estimates common codes), scanning all its rows.
+    /// </summary>
+    public virtual string ProbeFence => "";
+
+    /// <summary>
+    /// A FROM item named <paramref name="alias"/>: the rows of index table <paramref name="table"/> of one resource
+    /// (<paramref name="type"/>, <paramref name="resId"/>), read through the table's (res_type, res_id) index whatever
+    /// the other conditions on them; the caller repeats the key in its WHERE. Default (SQLite): INDEXED BY that index.
+    /// </summary>
+    public virtual string IndexRowsOf(string table, string alias, string type, string resId) => $"{table} {alias} INDEXED BY {table}_res";
+
     /// <summary>An estimated row count of a SELECT, or null when the dialect has no cheaper way than counting.</summary>
     public virtual Task<long?> EstimateRowsAsync(DbConnection connection, DbCommand select, CancellationToken ct) => Task.FromResult<long?>(null);
 

@@ -8,16 +8,27 @@ namespace Shifo.Storage.Search.Sql;
 /// Turns one search parameter (name with modifiers and chain, value with commas) into a SQL condition on a row of
 /// the resource table. Index tables are reached by uncorrelated IN subqueries keyed by (res_type, param, value), so
 /// that the database starts from the index rather than scanning resources; chains and _has nest the same way.
+/// A probe (for rows that other criteria already narrowed to a few) is a correlated EXISTS through the index's
+/// (res_type, res_id) key instead, fenced so that it stays a per-row check.
 /// </summary>
 internal sealed class CriterionCompiler(SqlContext c, SearchCatalog catalog, TimeProvider clock)
 {
     private const int MaxDepth = 6;
 
-    /// <summary>The condition that resource row <paramref name="r"/> (of <paramref name="type"/>, or any type when null) matches key=value.</summary>
-    public string Compile(string? type, string r, string key, string value, int depth = 0)
+    /// <summary>
+    /// Conditions of the form "r.res_id IN (set)" whose set is index rows of the same type, by condition: index rows
+    /// exist only for current, not deleted resources, so such a set alone says which resources match.
+    /// </summary>
+    public Dictionary<string, string> IndexSets { get; } = [];
+
+    /// <summary>
+    /// The condition that resource row <paramref name="r"/> (of <paramref name="type"/>, or any type when null) matches
+    /// key=value; with <paramref name="probe"/>, written as a per-row check rather than a set to start from.
+    /// </summary>
+    public string Compile(string? type, string r, string key, string value, int depth = 0, bool probe = false)
     {
         if (depth > MaxDepth) throw new SearchException($"Chains and _has nest at most {MaxDepth} deep.", "too-costly");
-        if (key.StartsWith("_has:", StringComparison.Ordinal)) return Has(type, r, key, value, depth);
+        if (key.StartsWith("_has:", StringComparison.Ordinal)) return Has(type, r, key, value, depth, probe);
 
         var dot = key.IndexOf('.');
         var head = dot < 0 ? key : key[..dot];
@@ -26,13 +37,13 @@ internal sealed class CriterionCompiler(SqlContext c, SearchCatalog catalog, Tim
         var modifier = colon < 0 ? null : head[(colon + 1)..];
         var sp = catalog.Find(type, code) ?? throw new UnknownParameterException(code);
         if (!catalog.IsSupported(sp)) throw new UnknownParameterException(code, defined: true);
-        if (dot >= 0) return Chain(type, r, sp, modifier, key[(dot + 1)..], value, depth);
+        if (dot >= 0) return Chain(type, r, sp, modifier, key[(dot + 1)..], value, depth, probe);
 
         var values = TokenValue.SplitUnescaped(value, ',');
         if (modifier == "missing")
         {
             if (value is not ("true" or "false")) throw new SearchException(":missing takes true or false.");
-            return Missing(type, r, sp, value == "true");
+            return Missing(type, r, sp, value == "true", probe);
         }
         if (sp.Code == "_id") return Ids(r, modifier, values);
         if (sp.Code == "_lastUpdated")
@@ -43,13 +54,13 @@ internal sealed class CriterionCompiler(SqlContext c, SearchCatalog catalog, Tim
         if (sp.Type == "composite")
         {
             if (modifier is not null) throw new SearchException($"The modifier :{modifier} does not apply to composite parameters.");
-            return "(" + string.Join(" OR ", values.Select(v => Composite(type, r, sp, v))) + ")";
+            return "(" + string.Join(" OR ", values.Select(v => Composite(type, r, sp, v, probe))) + ")";
         }
 
         var table = IndexTable.ForParameterType(sp.Type)!;
         var negate = modifier is "not" or "not-in";
         if (negate && sp.Type != "token") throw new SearchException($"The modifier :{modifier} does not apply to {sp.Type} parameters.");
-        return InIndex(type, r, table, sp.Code, a => "(" + string.Join(" OR ", values.Select(v => "(" + Row(a, sp, modifier, v) + ")")) + ")", negate);
+        return InIndex(type, r, table, sp.Code, a => "(" + string.Join(" OR ", values.Select(v => "(" + Row(a, sp, modifier, v) + ")")) + ")", negate, probe);
     }
 
     /// <summary>The condition on one index row <paramref name="a"/> for one value.</summary>
@@ -67,20 +78,28 @@ internal sealed class CriterionCompiler(SqlContext c, SearchCatalog catalog, Tim
     };
 
     /// <summary>r has (or, negated, has no) index row of the parameter satisfying <paramref name="row"/>.</summary>
-    private string InIndex(string? type, string r, IndexTable table, string param, Func<string, string>? row, bool negate)
+    private string InIndex(string? type, string r, IndexTable table, string param, Func<string, string>? row, bool negate, bool probe)
     {
         var a = c.NewAlias("i");
         var filter = $"{a}.param = {c.Add(param)}" + (row is null ? "" : " AND " + row(a));
-        if (type is not null)
-            return $"{r}.res_id {(negate ? "NOT IN" : "IN")} (SELECT {a}.res_id FROM {table.Name} {a} WHERE {a}.res_type = {c.Add(type)} AND {filter})";
-        return $"{(negate ? "NOT " : "")}EXISTS (SELECT 1 FROM {table.Name} {a} WHERE {a}.res_type = {r}.res_type AND {a}.res_id = {r}.res_id AND {filter})";
+        if (type is null)
+            return $"{(negate ? "NOT " : "")}EXISTS (SELECT 1 FROM {table.Name} {a} WHERE {a}.res_type = {r}.res_type AND {a}.res_id = {r}.res_id AND {filter})";
+        if (probe)
+        {
+            var t = c.Add(type);
+            return $"{(negate ? "NOT " : "")}EXISTS (SELECT 1 FROM {c.Dialect.IndexRowsOf(table.Name, a, t, r + ".res_id")} WHERE {a}.res_type = {t} AND {a}.res_id = {r}.res_id AND {filter})";
+        }
+        var set = $"SELECT {a}.res_id FROM {table.Name} {a} WHERE {a}.res_type = {c.Add(type)} AND {filter}";
+        var condition = $"{r}.res_id {(negate ? "NOT IN" : "IN")} ({set})";
+        if (!negate) IndexSets[condition] = set;
+        return condition;
     }
 
-    private string Missing(string? type, string r, SearchParameterInfo sp, bool missing)
+    private string Missing(string? type, string r, SearchParameterInfo sp, bool missing, bool probe)
     {
         if (sp.Code is "_id" or "_lastUpdated") return missing ? "1 = 0" : "1 = 1";
         var table = sp.Type == "composite" ? IndexTable.ForParameterType(catalog.ByUrl(sp.Components[0].Definition)!.Type)! : IndexTable.ForParameterType(sp.Type)!;
-        return InIndex(type, r, table, sp.Code, null, negate: missing);
+        return InIndex(type, r, table, sp.Code, null, negate: missing, probe);
     }
 
     private string Ids(string r, string? modifier, List<string> values)
@@ -91,7 +110,7 @@ internal sealed class CriterionCompiler(SqlContext c, SearchCatalog catalog, Tim
         return $"{r}.res_id {(modifier is null ? "IN" : "NOT IN")} ({string.Join(", ", ids.Select(c.Add))})";
     }
 
-    private string Composite(string? type, string r, SearchParameterInfo sp, string value)
+    private string Composite(string? type, string r, SearchParameterInfo sp, string value, bool probe)
     {
         var parts = TokenValue.SplitUnescaped(value, '$');
         if (parts.Count != sp.Components.Count)
@@ -117,11 +136,15 @@ internal sealed class CriterionCompiler(SqlContext c, SearchCatalog catalog, Tim
             where.Add("(" + Row(a, component, null, parts[i]) + ")");
         }
         var sql = $"SELECT {first}.res_id FROM {string.Join(" ", from)} WHERE {string.Join(" AND ", where)}";
-        return type is not null ? $"{r}.res_id IN ({sql})" : $"EXISTS ({sql} AND {first}.res_type = {r}.res_type AND {first}.res_id = {r}.res_id)";
+        if (type is null || probe)
+            return $"EXISTS ({sql} AND {first}.res_type = {r}.res_type AND {first}.res_id = {r}.res_id{(probe ? c.Dialect.ProbeFence : "")})";
+        var condition = $"{r}.res_id IN ({sql})";
+        IndexSets[condition] = sql;
+        return condition;
     }
 
     /// <summary>subject:Patient.name=x: r refers, through the reference parameter, to a resource matching the rest of the chain.</summary>
-    private string Chain(string? type, string r, SearchParameterInfo sp, string? typeModifier, string rest, string value, int depth)
+    private string Chain(string? type, string r, SearchParameterInfo sp, string? typeModifier, string rest, string value, int depth, bool probe)
     {
         if (sp.Type != "reference") throw new SearchException($"{sp.Code} is a {sp.Type} parameter; only reference parameters can be chained.");
         IReadOnlyList<string> candidates;
@@ -147,11 +170,15 @@ internal sealed class CriterionCompiler(SqlContext c, SearchCatalog catalog, Tim
             return (Type: t2, Inner: $"SELECT {x}.res_id FROM resource {x} WHERE {x}.res_type = {c.Add(t2)} AND {x}.is_deleted = {c.Add(false)} AND {inner}");
         }).ToList();
         return InIndex(type, r, IndexTable.Reference, sp.Code,
-            a => "(" + string.Join(" OR ", alternatives.Select(alt => $"({a}.target_type = {c.Add(alt.Type)} AND {a}.target_id IN ({alt.Inner}))")) + ")", negate: false);
+            a => "(" + string.Join(" OR ", alternatives.Select(alt => $"({a}.target_type = {c.Add(alt.Type)} AND {a}.target_id IN ({alt.Inner}))")) + ")", negate: false, probe);
     }
 
-    /// <summary>_has:Observation:patient:code=x: some Observation whose patient is r matches code=x (the rest may nest another _has).</summary>
-    private string Has(string? type, string r, string key, string value, int depth)
+    /// <summary>
+    /// _has:Observation:patient:code=x: some Observation whose patient is r matches code=x (the rest may nest another _has).
+    /// As a probe it follows the references to r (idx_reference's search key ends in target_id) and checks each source:
+    /// the work grows with r's few rows, not with every source matching code=x (3,520 conditions at a million resources).
+    /// </summary>
+    private string Has(string? type, string r, string key, string value, int depth, bool probe)
     {
         var parts = key.Split(':', 4);
         if (parts.Length < 4 || parts[3].Length == 0)
@@ -164,6 +191,13 @@ internal sealed class CriterionCompiler(SqlContext c, SearchCatalog catalog, Tim
 
         var x = c.NewAlias("x");
         var a = c.NewAlias("h");
+        if (probe && type is not null)
+        {
+            var checks = Compile(source, x, rest, value, depth + 1, probe: true);
+            return $"EXISTS (SELECT 1 FROM idx_reference {a} JOIN resource {x} ON {x}.res_type = {a}.res_type AND {x}.res_id = {a}.res_id " +
+                $"WHERE {a}.res_type = {c.Add(source)} AND {a}.param = {c.Add(param)} AND {a}.target_id = {r}.res_id AND {a}.target_type = {c.Add(type)} " +
+                $"AND {x}.is_deleted = {c.Add(false)} AND {checks}{c.Dialect.ProbeFence})";
+        }
         var inner = Compile(source, x, rest, value, depth + 1);
         var sources = $"SELECT {x}.res_id FROM resource {x} WHERE {x}.res_type = {c.Add(source)} AND {x}.is_deleted = {c.Add(false)} AND {inner}";
         var refs = $"FROM idx_reference {a} WHERE {a}.res_type = {c.Add(source)} AND {a}.param = {c.Add(param)} AND {a}.res_id IN ({sources})";
