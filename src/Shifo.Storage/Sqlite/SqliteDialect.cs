@@ -41,6 +41,9 @@ public sealed class SqliteDialect : SqlDialect
 
     public override int MaxInsertParameters => 64;
 
+    // parsing each multi-row INSERT cost more than the rows themselves (an audit flush: ~2.7 ms per AuditEvent)
+    public override bool InsertsRowByRow => true;
+
     public override Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
         // deferred: false → BEGIN IMMEDIATE: take the write lock now, not at the first write (no upgrade deadlocks)
         Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(IsolationLevel.Serializable, deferred: false));
