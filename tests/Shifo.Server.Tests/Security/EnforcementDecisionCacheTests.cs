@@ -213,6 +213,42 @@ public abstract class EnforcementDecisionCacheTests(ISecureServer secure)
     }
 
     [Fact]
+    public async Task A_bulk_export_leaves_out_the_patients_whose_consent_refuses_the_exporting_organization()
+    {
+        var system = await SystemAsync();
+        var (refused, refusedObservation) = await PatientWithObservationAsync(system);
+        var (open, openObservation) = await PatientWithObservationAsync(system);
+        var organization = Unique("org");
+        await PutAsync(system, Consent(Unique("consent"), refused, "active", organization));
+
+        async Task<HashSet<string>> ExportAsync(string? exporterOrganization)
+        {
+            var exporter = await TestTokens.IssueAsync(Server, AccessRole.System, "system/*.rs",
+                organization: exporterOrganization is null ? null : $"Organization/{exporterOrganization}");
+            using var client = new HttpClient { BaseAddress = Server.Client.BaseAddress };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", exporter);
+            var status = await Bulk.BulkClient.StartAsync(client, HttpMethod.Get, "fhir/$export?_type=Patient,Observation");
+            var manifest = await Bulk.BulkClient.WaitAsync(client, status);
+            var found = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var output in manifest["output"]!.AsArray())
+                foreach (var line in await Bulk.BulkClient.LinesAsync(client, (string)output!["url"]!))
+                    found.Add($"{line["resourceType"]}/{line["id"]}");
+            return found;
+        }
+
+        // the denied organization's export holds nothing of that patient, and everything of the other
+        var denied = await ExportAsync(organization);
+        Assert.DoesNotContain($"Patient/{refused}", denied);
+        Assert.DoesNotContain($"Observation/{refusedObservation}", denied);
+        Assert.Contains($"Patient/{open}", denied);
+        Assert.Contains($"Observation/{openObservation}", denied);
+        // another organization's export is not concerned by that deny
+        var other = await ExportAsync(Unique("org"));
+        Assert.Contains($"Patient/{refused}", other);
+        Assert.Contains($"Observation/{refusedObservation}", other);
+    }
+
+    [Fact]
     public async Task A_write_about_one_patient_keeps_the_remembered_answers_about_the_others()
     {
         var system = await SystemAsync();
