@@ -29,6 +29,16 @@ public static class SecurityBench
 
     private sealed record Variant(string Name, string BaseUrl, string? Authorization);
 
+    /// <summary>One wrk run, and the CPU time this process spent per request served (both servers live here, one is loaded at a time).</summary>
+    private sealed record Measured(WrkResult Wrk, double CpuMicrosPerRequest)
+    {
+        public double RequestsPerSecond => Wrk.RequestsPerSecond;
+        public long Errors => Wrk.Errors;
+    }
+
+    /// <summary>After each run: long enough for the audit writer (1 s flush interval) to store what the run queued, so its CPU counts for that run.</summary>
+    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(1500);
+
     public static async Task<int> RunAsync(int patients, int seconds, int rounds, int connections, string? reportPath)
     {
         var dir = Directory.CreateTempSubdirectory("shifo-security-bench-").FullName;
@@ -205,7 +215,7 @@ public static class SecurityBench
         return JsonNode.Parse(text)!;
     }
 
-    private static Dictionary<(string Workload, string Variant), List<WrkResult>> Measure(
+    private static Dictionary<(string Workload, string Variant), List<Measured>> Measure(
         IReadOnlyList<Workload> workloads, IReadOnlyList<Variant> variants, string dir, int seconds, int rounds, int connections)
     {
         var files = new Dictionary<string, string>();
@@ -219,7 +229,7 @@ public static class SecurityBench
             foreach (var variant in variants)
                 Wrk.Run(variant.BaseUrl, files[workload.Name], connections, 2, variant.Authorization);
 
-        var results = new Dictionary<(string, string), List<WrkResult>>();
+        var results = new Dictionary<(string, string), List<Measured>>();
         for (var round = 0; round < rounds; round++)
         {
             Console.Error.WriteLine($"== round {round + 1} of {rounds}");
@@ -229,7 +239,11 @@ public static class SecurityBench
                 for (var k = 0; k < variants.Count; k++)
                 {
                     var variant = variants[(k + round) % variants.Count];
-                    var result = Wrk.Run(variant.BaseUrl, files[workload.Name], connections, seconds, variant.Authorization);
+                    var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+                    var run = Wrk.Run(variant.BaseUrl, files[workload.Name], connections, seconds, variant.Authorization);
+                    Thread.Sleep(Settle);
+                    var spent = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu;
+                    var result = new Measured(run, spent.TotalMicroseconds / Math.Max(1, run.Requests));
                     var key = (workload.Name, variant.Name);
                     if (!results.TryGetValue(key, out var list)) results[key] = list = [];
                     list.Add(result);
@@ -240,7 +254,7 @@ public static class SecurityBench
     }
 
     private static string Report(IReadOnlyList<Workload> workloads, IReadOnlyList<Variant> variants,
-        Dictionary<(string Workload, string Variant), List<WrkResult>> results, int patients, int seconds, int rounds, int connections, string enforcement)
+        Dictionary<(string Workload, string Variant), List<Measured>> results, int patients, int seconds, int rounds, int connections, string enforcement)
     {
         static double Median(IEnumerable<double> values)
         {
@@ -285,6 +299,29 @@ public static class SecurityBench
         text.AppendLine();
         text.AppendLine($"Goal: ratio on/off ≥ 0.7 for every workload — {(worst >= 0.7 ? "met" : "not met")} (lowest median ratio {F(worst, "F2")}). " +
                         "Ratio = req/s on ÷ req/s off of the same round; the median over rounds; the rounds' ratios in brackets.");
+        text.AppendLine();
+        // CPU time per request depends far less than req/s on what else the machine runs: the check on the figures above
+        text.AppendLine("CPU time of the server process per request served (µs, median over rounds; the audit writer's flush after each run included), " +
+                        "and the ratio off ÷ on (the throughput a CPU-bound server would keep with security on):");
+        text.AppendLine();
+        text.Append("| workload | off µs |");
+        foreach (var v in on) text.Append($" {v.Name} µs | ratio |");
+        text.AppendLine();
+        text.Append("|---|---:|");
+        foreach (var _ in on) text.Append("---:|---:|");
+        text.AppendLine();
+        foreach (var workload in workloads)
+        {
+            var offRuns = results[(workload.Name, off.Name)];
+            text.Append($"| {workload.Name} | {F(Median(offRuns.Select(r => r.CpuMicrosPerRequest)), "N0")} |");
+            foreach (var variant in on)
+            {
+                var onRuns = results[(workload.Name, variant.Name)];
+                var ratios = onRuns.Zip(offRuns, (a, b) => b.CpuMicrosPerRequest / a.CpuMicrosPerRequest).ToList();
+                text.Append($" {F(Median(onRuns.Select(r => r.CpuMicrosPerRequest)), "N0")} | {F(Median(ratios), "F2")} ({string.Join(", ", ratios.Select(r => F(r, "F2")))}) |");
+            }
+            text.AppendLine();
+        }
         return text.ToString();
     }
 

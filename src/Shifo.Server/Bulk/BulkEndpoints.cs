@@ -177,7 +177,8 @@ public static class BulkEndpoints
     private static async Task StartAsync(HttpContext context, IServiceProvider services, string kind, BulkSpec spec, string? jobId = null)
     {
         var id = jobId ?? Guid.CreateVersion7().ToString();
-        spec = spec with { Owner = BulkAccess.RequireSystem(context).ClientId };
+        var access = BulkAccess.RequireSystem(context);
+        spec = spec with { Owner = access.ClientId, OwnerOrganization = access.Organization, OwnerUser = access.FhirUser };
         var request = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{context.Request.Path}{context.Request.QueryString}";
         // the transaction time is a millisecond already passed: everything written up to it is in an export
         var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 1);

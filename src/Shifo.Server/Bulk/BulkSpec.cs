@@ -21,6 +21,9 @@ public sealed record BulkSpec
     public required string BaseUrl { get; init; }
     /// <summary>The client_id that started the job: only it polls, cancels and downloads (jobs from before this was kept: any system).</summary>
     public string? Owner { get; init; }
+    /// <summary>The organization and the user (fhirUser) the starting client acts for: an export honours the Consents naming them.</summary>
+    public string? OwnerOrganization { get; init; }
+    public string? OwnerUser { get; init; }
 
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 

@@ -13,10 +13,12 @@ namespace Shifo.Server.Bulk;
 /// <summary>
 /// Runs one $export: pages through the store type by type (system level) or patient by patient through the Patient
 /// compartment (Patient and Group level), writing one NDJSON file per type, then stores the manifest. A restarted
-/// export starts over; a cancelled one (job row gone) stops at the next page and leaves no files.
+/// export starts over; a cancelled one (job row gone) stops at the next page and leaves no files. With security on,
+/// each resource of patient data is decided for the starting client first (<see cref="ExportConsent"/>): what a
+/// patient's Consent refuses that client stays out of the files, as it would from its reads.
 /// </summary>
 public sealed class ExportJob(TrustedStore trusted, JobStore jobs, BulkFolders folders, BulkOptions options,
-    Microsoft.Extensions.Options.IOptions<Security.SecurityOptions> security)
+    Microsoft.Extensions.Options.IOptions<Security.SecurityOptions> security, ExportConsent consent)
 {
     private readonly IResourceStore store = trusted.Store;
 
@@ -28,6 +30,7 @@ public sealed class ExportJob(TrustedStore trusted, JobStore jobs, BulkFolders f
         folders.DeleteJob(job.Id);
         Directory.CreateDirectory(folders.Job(job.Id));
         var writers = new SortedDictionary<string, NdjsonWriter>(StringComparer.Ordinal);
+        var caller = security.Value.Enabled ? ExportConsent.Caller(spec.Owner, spec.OwnerOrganization, spec.OwnerUser) : null;
         try
         {
             var filter = TimeFilter(spec.Since, job.TransactionTime);
@@ -37,7 +40,7 @@ public sealed class ExportJob(TrustedStore trusted, JobStore jobs, BulkFolders f
                 foreach (var type in types)
                 {
                     await Progress(job, $"exporting {type}", ct);
-                    await ExportSearchAsync(job, new SearchQuery { ResourceType = type, Parameters = filter }, writers, null, ct);
+                    await ExportSearchAsync(job, new SearchQuery { ResourceType = type, Parameters = filter }, writers, null, caller, ct);
                 }
             }
             else
@@ -59,7 +62,7 @@ public sealed class ExportJob(TrustedStore trusted, JobStore jobs, BulkFolders f
                         var query = type == "Patient"
                             ? new SearchQuery { ResourceType = type, Parameters = [new SearchParameter("_id", null, patientId), .. filter] }
                             : new SearchQuery { ResourceType = type, Parameters = filter, Compartment = ("Patient", patientId) };
-                        await ExportSearchAsync(job, query, writers, ids, ct);
+                        await ExportSearchAsync(job, query, writers, ids, caller, ct);
                     }
                 }
             }
@@ -83,7 +86,8 @@ public sealed class ExportJob(TrustedStore trusted, JobStore jobs, BulkFolders f
 
     public static string Instant(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
-    private async Task ExportSearchAsync(BulkJob job, SearchQuery first, IDictionary<string, NdjsonWriter> writers, HashSet<string>? seen, CancellationToken ct)
+    private async Task ExportSearchAsync(BulkJob job, SearchQuery first, IDictionary<string, NdjsonWriter> writers, HashSet<string>? seen,
+        Security.Access.AccessContext? caller, CancellationToken ct)
     {
         string? cursor = null;
         // bounded: each page moves the cursor forward, and a page without a next cursor ends the search
@@ -94,6 +98,7 @@ public sealed class ExportJob(TrustedStore trusted, JobStore jobs, BulkFolders f
             foreach (var r in result.Matches)
             {
                 if (r.Json is null || (seen is not null && !seen.Add(r.Id))) continue;
+                if (caller is not null && !await consent.MayExportAsync(caller, r, ct)) continue;
                 if (!writers.TryGetValue(r.ResourceType, out var writer))
                     writers[r.ResourceType] = writer = new NdjsonWriter(Path.Combine(folders.Job(job.Id), r.ResourceType + ".ndjson"));
                 await writer.WriteAsync(r.Json, ct);

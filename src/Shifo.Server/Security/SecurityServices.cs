@@ -29,6 +29,7 @@ public static class SecurityServices
         services.AddSingleton<PatientCompartment>();
         services.AddSingleton<CareRelationships>();
         services.AddSingleton<PatientAccess>();
+        services.AddSingleton<ExportConsent>();
         services.AddSingleton<SearchRules>();
         services.AddScoped<RequestGuard>();
         services.AddScoped<GuardedSearch>();

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text;
 using Shifo.Storage.Indexing;
 using Shifo.Storage.Model;
@@ -6,41 +7,86 @@ using Shifo.Storage.Search;
 namespace Shifo.Storage.Relational;
 
 /// <summary>
-/// Multi-row INSERTs covering many new resources at once (versions, current rows, index rows), chunked under both
-/// databases' parameter limits: a bulk load then costs a few statements per batch instead of several per resource.
+/// The INSERTs of many new resources at once (versions, current rows, index rows), written the way the dialect does
+/// best (<see cref="SqlDialect.InsertsRowByRow"/>): one prepared single-row statement per table, executed once per row
+/// (SQLite), or multi-row statements chunked under the parameter limit (PostgreSQL). A bulk load then costs a few
+/// statements per batch instead of several per resource.
 /// </summary>
 internal static class BatchInsert
 {
-    public static IEnumerable<(string Sql, SqlParameters Parameters)> Versions(IReadOnlyList<StoredResource> resources, int maxParameters) =>
-        Rows(maxParameters, "resource_version", ["res_type", "res_id", "version_id", "last_updated", "change", "json"], resources,
-            r => [r.ResourceType, r.Id, r.VersionId, r.LastUpdated.ToUnixTimeMilliseconds(), (int)r.Change, r.Json]);
+    /// <summary>The rows of one table, every row holding a value per column.</summary>
+    public sealed record TableRows(string Table, IReadOnlyList<string> Columns, IReadOnlyList<object?[]> Rows);
 
-    public static IEnumerable<(string Sql, SqlParameters Parameters)> Current(IReadOnlyList<StoredResource> resources, int maxParameters) =>
-        Rows(maxParameters, "resource", ["res_type", "res_id", "version_id", "last_updated", "is_deleted"], resources,
-            r => [r.ResourceType, r.Id, r.VersionId, r.LastUpdated.ToUnixTimeMilliseconds(), false]);
-
-    public static IEnumerable<(string Sql, SqlParameters Parameters)> Indexes(IEnumerable<(StoredResource Resource, IndexRow Row)> rows, int maxParameters)
+    public static IEnumerable<TableRows> Of(IReadOnlyList<StoredResource> resources, IEnumerable<(StoredResource Resource, IndexRow Row)> indexRows)
     {
-        foreach (var group in rows.GroupBy(r => r.Row.Table))
+        yield return new TableRows("resource_version", ["res_type", "res_id", "version_id", "last_updated", "change", "json"],
+            resources.Select(r => new object?[] { r.ResourceType, r.Id, r.VersionId, r.LastUpdated.ToUnixTimeMilliseconds(), (int)r.Change, r.Json }).ToList());
+        yield return new TableRows("resource", ["res_type", "res_id", "version_id", "last_updated", "is_deleted"],
+            resources.Select(r => new object?[] { r.ResourceType, r.Id, r.VersionId, r.LastUpdated.ToUnixTimeMilliseconds(), false }).ToList());
+        foreach (var group in indexRows.GroupBy(r => r.Row.Table))
+            yield return new TableRows(group.Key.Name, [.. IndexTable.KeyColumns, .. group.Key.ValueColumns],
+                group.Select(x => IndexValues(x.Resource.ResourceType, x.Resource.Id, x.Resource.VersionId, x.Row)).ToList());
+    }
+
+    /// <summary>The index rows of one resource version (a single write).</summary>
+    public static IEnumerable<TableRows> Indexes(string type, string id, long version, IReadOnlyList<IndexRow> rows) =>
+        rows.GroupBy(r => r.Table).Select(group => new TableRows(group.Key.Name, [.. IndexTable.KeyColumns, .. group.Key.ValueColumns],
+            group.Select(r => IndexValues(type, id, version, r)).ToList()));
+
+    private static object?[] IndexValues(string type, string id, long version, IndexRow row) =>
+        [type, id, version, row.Param, row.Group, row.Component, .. row.Values];
+
+    /// <summary>Inserts every row of <paramref name="tables"/> inside the caller's transaction.</summary>
+    public static async Task ExecuteAsync(DbConnection connection, DbTransaction tx, SqlDialect dialect, IEnumerable<TableRows> tables, CancellationToken ct)
+    {
+        foreach (var table in tables)
         {
-            var table = group.Key;
-            foreach (var sql in Rows(maxParameters, table.Name, [.. IndexTable.KeyColumns, .. table.ValueColumns], group.ToList(),
-                         x => [x.Resource.ResourceType, x.Resource.Id, x.Resource.VersionId, x.Row.Param, x.Row.Group, x.Row.Component, .. x.Row.Values]))
-                yield return sql;
+            if (table.Rows.Count == 0) continue;
+            if (dialect.InsertsRowByRow) await RowByRowAsync(connection, tx, table, ct);
+            else
+                foreach (var (sql, parameters) in MultiRow(table, dialect.MaxInsertParameters))
+                {
+                    await using var cmd = connection.CreateCommand();
+                    cmd.Transaction = tx;
+                    cmd.CommandText = sql;
+                    foreach (var (name, value) in parameters.Values) RelationalResourceStore.AddParameter(cmd, name, value);
+                    await cmd.ExecuteNonQueryAsync(ct);
+                }
         }
     }
 
-    private static IEnumerable<(string Sql, SqlParameters Parameters)> Rows<T>(int maxParameters,
-        string table, IReadOnlyList<string> columns, IReadOnlyList<T> items, Func<T, object?[]> values)
+    /// <summary>One statement, parsed once and bound again for each row: no SQL text to parse per row or per chunk.</summary>
+    private static async Task RowByRowAsync(DbConnection connection, DbTransaction tx, TableRows table, CancellationToken ct)
     {
-        foreach (var chunk in items.Chunk(Math.Max(1, maxParameters / columns.Count)))
+        await using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        var p = new SqlParameters();
+        cmd.CommandText = new StringBuilder("INSERT INTO ").Append(table.Table).Append(" (").AppendJoin(", ", table.Columns).Append(") VALUES (")
+            .AppendJoin(", ", table.Columns.Select(_ => p.Add(null))).Append(')').ToString();
+        var parameters = new DbParameter[table.Columns.Count];
+        for (var c = 0; c < parameters.Length; c++)
+        {
+            parameters[c] = cmd.CreateParameter();
+            parameters[c].ParameterName = p.Values[c].Key;
+            cmd.Parameters.Add(parameters[c]);
+        }
+        foreach (var row in table.Rows)
+        {
+            for (var c = 0; c < parameters.Length; c++) parameters[c].Value = row[c] ?? DBNull.Value;
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    private static IEnumerable<(string Sql, SqlParameters Parameters)> MultiRow(TableRows table, int maxParameters)
+    {
+        foreach (var chunk in table.Rows.Chunk(Math.Max(1, maxParameters / table.Columns.Count)))
         {
             var p = new SqlParameters();
-            var sql = new StringBuilder("INSERT INTO ").Append(table).Append(" (").AppendJoin(", ", columns).Append(") VALUES ");
+            var sql = new StringBuilder("INSERT INTO ").Append(table.Table).Append(" (").AppendJoin(", ", table.Columns).Append(") VALUES ");
             for (var i = 0; i < chunk.Length; i++)
             {
                 sql.Append(i == 0 ? "(" : ", (");
-                var row = values(chunk[i]);
+                var row = chunk[i];
                 for (var c = 0; c < row.Length; c++) sql.Append(c == 0 ? "" : ", ").Append(p.Add(row[c]));
                 sql.Append(')');
             }

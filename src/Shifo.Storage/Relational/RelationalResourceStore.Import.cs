@@ -58,13 +58,7 @@ public sealed partial class RelationalResourceStore
             fresh.Add(s);
             foreach (var row in p.Rows) freshRows.Add((s, row));
         }
-        var max = dialect.MaxInsertParameters;
-        foreach (var (sql, parameters) in BatchInsert.Versions(fresh, max).Concat(BatchInsert.Current(fresh, max)).Concat(BatchInsert.Indexes(freshRows, max)))
-        {
-            await using var cmd = Command(connection, tx, sql, []);
-            foreach (var (name, value) in parameters.Values) AddParameter(cmd, name, value);
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
+        await BatchInsert.ExecuteAsync(connection, tx, dialect, BatchInsert.Of(fresh, freshRows), ct);
         foreach (var p in again) await WriteNextVersionAsync(connection, tx, p, now, ct);
 
         foreach (var (line, outcome) in checkpoint.Errors)

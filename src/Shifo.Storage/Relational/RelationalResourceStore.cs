@@ -124,14 +124,7 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
         if (deleteOld)
             foreach (var table in IndexTable.All)
                 await Execute(connection, tx, dialect.DeleteIndexRows(table.Name), ct, ("@t", type), ("@i", id));
-        foreach (var (sql, parameters) in IndexInsert.Build(type, id, version, rows, dialect.MaxInsertParameters))
-        {
-            await using var cmd = connection.CreateCommand();
-            cmd.Transaction = tx;
-            cmd.CommandText = sql;
-            foreach (var (name, value) in parameters.Values) AddParameter(cmd, name, value);
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
+        await BatchInsert.ExecuteAsync(connection, tx, dialect, BatchInsert.Indexes(type, id, version, rows), ct);
     }
 
     public Task<StoredResource?> ReadAsync(string resourceType, string id, CancellationToken ct = default)

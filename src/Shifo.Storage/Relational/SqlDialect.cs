@@ -33,6 +33,12 @@ public abstract class SqlDialect : IAsyncDisposable
     /// </summary>
     public virtual int MaxInsertParameters => 4000;
 
+    /// <summary>
+    /// Whether batches insert one row per execution of a statement prepared once per table (in-process SQLite: no
+    /// round trip per row, and no SQL text to parse per statement), rather than multi-row statements (PostgreSQL).
+    /// </summary>
+    public virtual bool InsertsRowByRow => false;
+
     /// <summary>SQL taking a transaction-scoped lock on the 64-bit key @k; null where write transactions are serialized anyway.</summary>
     public virtual string? KeyLock => null;
 

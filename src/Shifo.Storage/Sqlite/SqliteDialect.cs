@@ -44,6 +44,9 @@ public sealed class SqliteDialect : SqlDialect
 
     public override int MaxInsertParameters => 64;
 
+    // parsing each multi-row INSERT cost more than the rows themselves (an audit flush: ~2.7 ms per AuditEvent)
+    public override bool InsertsRowByRow => true;
+
     public override async Task<T> ReadPreparedAsync<T>(string sql, (string Name, object Value)[] parameters,
         Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken ct)
     {

@@ -22,7 +22,8 @@ public sealed class AuditEventBuilder(AuditNode node)
     public ElementNode Build(string id, DateTimeOffset recorded, AccessContext access, AuditRecord record)
     {
         var json = BuildJson(id, recorded, access, record);
-        var parsed = FhirJsonParser.Parse(Encoding.UTF8.GetBytes(json.ToJsonString()));
+        // straight to UTF-8: no intermediate string
+        var parsed = FhirJsonParser.Parse(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(json));
         // the input is ours: a failure here is a bug in this class, never the caller's data
         if (parsed.HasErrors) throw new InvalidOperationException("The AuditEvent builder made a malformed resource: " + string.Join("; ", parsed.Issues.Select(i => i.ToString())));
         return parsed.Resource!;

@@ -45,7 +45,12 @@ public sealed class GuardedResourceStore(TrustedStore trusted, RequestGuard guar
                 if (access.Role != AccessRole.System || !ScopeRules.Allows(access, resource.TypeName, ScopeActions.Create, null))
                     throw guard.Refuse("create", AuditAction.Create, resource.TypeName, "Bulk loads are for systems with create scopes on every type loaded.");
         }
-        return await _inner.CreateBatchAsync(resources, ct);
+        var stored = await _inner.CreateBatchAsync(resources, ct);
+        if (!guard.Unrestricted)
+            foreach (var resource in resources)
+                if (PatientAccess.AffectsDecisions(resource.TypeName))
+                    guard.PatientAccess.Invalidate(resource.TypeName, guard.Compartment.PatientsOf(resource));
+        return stored;
     }
 
     public async Task<UpdateResult> UpdateAsync(ElementNode resource, long? expectedVersion = null, CancellationToken ct = default)

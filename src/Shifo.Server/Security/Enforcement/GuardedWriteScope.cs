@@ -15,7 +15,8 @@ namespace Shifo.Server.Security.Enforcement;
 /// </summary>
 public sealed class GuardedWriteScope(IWriteScope inner, RequestGuard guard, GuardedSearch search) : IWriteScope
 {
-    private bool _affectsDecisions;
+    // the writes of this scope that change access decisions, and the patients they name (old and new content)
+    private readonly List<(string Type, IReadOnlyCollection<string> Patients)> _decisionWrites = [];
 
     public async Task<StoredResource> CreateAsync(ElementNode resource, string? id = null, CancellationToken ct = default)
     {
@@ -74,20 +75,20 @@ public sealed class GuardedWriteScope(IWriteScope inner, RequestGuard guard, Gua
     {
         await inner.CommitAsync(ct);
         // answers cached while the transaction was open may predate it
-        if (_affectsDecisions) guard.PatientAccess.Invalidate();
+        foreach (var (type, patients) in _decisionWrites) guard.PatientAccess.Invalidate(type, patients);
     }
 
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 
     private async Task AfterWriteAsync(string interaction, AuditAction action, StoredResource stored, Verdict verdict, CancellationToken ct)
     {
-        if (PatientAccess.AffectsDecisions(stored.ResourceType))
-        {
-            _affectsDecisions = true;
-            guard.PatientAccess.Invalidate();
-        }
         // a new Patient's id is only known once stored: it is its own patient
         if (stored.ResourceType == "Patient" && verdict.Owners.Count == 0) verdict = verdict with { Owners = [stored.Id] };
+        if (PatientAccess.AffectsDecisions(stored.ResourceType))
+        {
+            _decisionWrites.Add((stored.ResourceType, verdict.Owners));
+            guard.PatientAccess.Invalidate(stored.ResourceType, verdict.Owners);
+        }
         foreach (var auditEvent in guard.AuditEventsForWrite(interaction, action, $"{stored.ResourceType}/{stored.Id}", verdict))
             await inner.CreateAsync(auditEvent, null, ct);
     }

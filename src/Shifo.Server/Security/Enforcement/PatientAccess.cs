@@ -18,8 +18,10 @@ namespace Shifo.Server.Security.Enforcement;
 /// On top, for every role but the citizen on their own data, the patient's active Consents (<see cref="ConsentRules"/>):
 /// an applicable deny refuses, unless a practitioner or pharmacist breaks the glass. Breaking the glass turns a
 /// refusal into an allowed access marked Emergency; it never widens the token's scopes.
-/// Answers are remembered for 30 s per (caller, patient); a write of a Consent, Encounter, EpisodeOfCare, CareTeam or
-/// Patient on this node forgets them all (other nodes see the change within the 30 s).
+/// Answers are remembered for 30 s: care per (organization, user, patient), consent provisions per patient, across
+/// versions of the resources read. A write of a Consent, Encounter, EpisodeOfCare, CareTeam or Patient on this node
+/// forgets the answers about the patients it names, old content and new (<see cref="PatientChangeLog"/>); other nodes
+/// see the change within the 30 s.
 /// </summary>
 public sealed class PatientAccess(TrustedStore trusted, CareRelationships care, TimeProvider time)
 {
@@ -28,17 +30,35 @@ public sealed class PatientAccess(TrustedStore trusted, CareRelationships care, 
 
     private readonly ConcurrentDictionary<string, Cached<ConsentRules>> _consents = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Org, string User, string Patient), Cached<bool>> _care = new();
+    private readonly PatientChangeLog _changes = new();
     private Cached<bool>? _anyConsent;
-    private long _generation;
+    // counts Consent writes: whether any active Consent exists is asked again after each
+    private long _consentWrites;
 
-    private sealed record Cached<T>(T Value, DateTimeOffset Expires, long Generation);
+    /// <param name="Stamp">The clock before the look-up (<see cref="PatientChangeLog"/>'s, or the count of Consent writes).</param>
+    private sealed record Cached<T>(T Value, DateTimeOffset Expires, long Stamp);
 
     /// <summary>Types whose writes may change a decision.</summary>
     public static bool AffectsDecisions(string resourceType) =>
         resourceType is "Consent" or "Encounter" or "EpisodeOfCare" or "CareTeam" or "Patient";
 
-    /// <summary>Called after a write of one of <see cref="AffectsDecisions"/>' types: every remembered answer is dropped.</summary>
-    public void Invalidate() => Interlocked.Increment(ref _generation);
+    /// <summary>
+    /// Called for a write of one of <see cref="AffectsDecisions"/>' types, with the patients its old and new content
+    /// name (after the commit, and optionally before it too): their remembered answers are dropped.
+    /// </summary>
+    public void Invalidate(string resourceType, IEnumerable<string> patients)
+    {
+        if (!AffectsDecisions(resourceType)) return;
+        foreach (var patient in patients) _changes.Changed(patient);
+        if (resourceType == "Consent") Interlocked.Increment(ref _consentWrites);
+    }
+
+    /// <summary>Every remembered answer is dropped (a write whose patients are not known).</summary>
+    public void InvalidateAll()
+    {
+        _changes.ChangedAll();
+        Interlocked.Increment(ref _consentWrites);
+    }
 
     public async ValueTask<AccessDecision> DecideAsync(AccessContext access, string patientId, string resourceType, bool startsCare, CancellationToken ct)
     {
@@ -77,11 +97,11 @@ public sealed class PatientAccess(TrustedStore trusted, CareRelationships care, 
     {
         var key = (access.Organization ?? "", access.FhirUser ?? "", patientId);
         var now = time.GetUtcNow();
-        var generation = Interlocked.Read(ref _generation);
-        if (_care.TryGetValue(key, out var hit) && hit.Expires > now && hit.Generation == generation) return hit.Value;
+        if (_care.TryGetValue(key, out var hit) && hit.Expires > now && _changes.IsFresh(patientId, hit.Stamp)) return hit.Value;
+        var stamp = _changes.Now;
         var exists = await care.ExistsAsync(patientId, access.Organization, access.FhirUser, ct);
         if (_care.Count >= CacheLimit) _care.Clear();
-        _care[key] = new Cached<bool>(exists, now + Lifetime, generation);
+        _care[key] = new Cached<bool>(exists, now + Lifetime, stamp);
         return exists;
     }
 
@@ -89,13 +109,13 @@ public sealed class PatientAccess(TrustedStore trusted, CareRelationships care, 
     public async ValueTask<bool> AnyActiveConsentAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var generation = Interlocked.Read(ref _generation);
-        if (_anyConsent is { } any && any.Expires > now && any.Generation == generation) return any.Value;
+        if (_anyConsent is { } any && any.Expires > now && Interlocked.Read(ref _consentWrites) == any.Stamp) return any.Value;
+        var stamp = Interlocked.Read(ref _consentWrites);
         var page = await trusted.Store.SearchAsync(new SearchQuery
         {
             ResourceType = "Consent", Parameters = [new SearchParameter("status", null, "active")], Count = 1, Total = TotalMode.None,
         }, ct);
-        _anyConsent = new Cached<bool>(page.Matches.Count > 0, now + Lifetime, generation);
+        _anyConsent = new Cached<bool>(page.Matches.Count > 0, now + Lifetime, stamp);
         return page.Matches.Count > 0;
     }
 
@@ -104,9 +124,8 @@ public sealed class PatientAccess(TrustedStore trusted, CareRelationships care, 
     {
         if (!await AnyActiveConsentAsync(ct)) return ConsentRules.None;
         var now = time.GetUtcNow();
-        var generation = Interlocked.Read(ref _generation);
-
-        if (_consents.TryGetValue(patientId, out var hit) && hit.Expires > now && hit.Generation == generation) return hit.Value;
+        if (_consents.TryGetValue(patientId, out var hit) && hit.Expires > now && _changes.IsFresh(patientId, hit.Stamp)) return hit.Value;
+        var stamp = _changes.Now;
         var documents = new List<byte[]>();
         string? cursor = null;
         do
@@ -124,7 +143,7 @@ public sealed class PatientAccess(TrustedStore trusted, CareRelationships care, 
         } while (cursor is not null);
         var rules = documents.Count == 0 ? ConsentRules.None : ConsentRules.From(documents, now);
         if (_consents.Count >= CacheLimit) _consents.Clear();
-        _consents[patientId] = new Cached<ConsentRules>(rules, now + Lifetime, generation);
+        _consents[patientId] = new Cached<ConsentRules>(rules, now + Lifetime, stamp);
         return rules;
     }
 }
