@@ -52,8 +52,10 @@ public static class IngestBench
     public static async Task<int> TransactionsAsync(string baseUrl, string bundleFolder, int clients, int serverPid, int postgresPid, string copyReference)
     {
         var cpu = new CpuSpan(serverPid, postgresPid, copyReference);
+        var half = 0L;
         var directory = Directory.GetFiles(bundleFolder, "directory-*.json").Order(StringComparer.Ordinal).ToArray();
         var patients = Directory.GetFiles(bundleFolder, "patient-*.json").Order(StringComparer.Ordinal).ToArray();
+        half = directory.Concat(patients).Sum(EntryCount) / 2;
         using var http = new HttpClient { BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(10) };
         var progress = new Progress();
         var failures = 0;
@@ -62,7 +64,7 @@ public static class IngestBench
         async Task PostAsync(string file)
         {
             var body = await File.ReadAllBytesAsync(file);
-            var entries = (JsonNode.Parse(body)!["entry"] as JsonArray)?.Count ?? 0;
+            var entries = EntryCount(body);
             using var content = new ByteArrayContent(body);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/fhir+json");
             using var request = new HttpRequestMessage(HttpMethod.Post, "fhir") { Content = content };
@@ -74,7 +76,7 @@ public static class IngestBench
                     Console.Error.WriteLine($"{Path.GetFileName(file)}: {(int)response.StatusCode} {Truncate(await response.Content.ReadAsStringAsync())}");
                 return;
             }
-            progress.Add(entries, clock.Elapsed.TotalSeconds);
+            cpu.Mark(progress.Add(entries, clock.Elapsed.TotalSeconds), half);
         }
 
         foreach (var file in directory) await PostAsync(file);
@@ -128,6 +130,7 @@ public static class IngestBench
             await using (var reader = await cmd.ExecuteReaderAsync())
                 if (await reader.ReadAsync()) (position, state) = (reader.GetInt64(0), reader.GetString(1));
             progress.Set(position, clock.Elapsed.TotalSeconds);
+            cpu.Mark(position, total / 2);
             if (state is not ("queued" or "running")) break;
             await Task.Delay(200);
         }
@@ -140,20 +143,32 @@ public static class IngestBench
         return stored == total ? 0 : 1;
     }
 
-    /// <summary>CPU of the server and of PostgreSQL from construction to <see cref="Row"/>, per resource, beside COPY's.</summary>
+    /// <summary>
+    /// CPU of the server and of PostgreSQL per resource over the second half of a run (<see cref="Mark"/> at the half
+    /// to <see cref="Row"/>): the first half carries the server's start (JIT, caches); beside COPY's CPU per resource.
+    /// </summary>
     private sealed class CpuSpan(int serverPid, int postgresPid, string copyReference)
     {
-        private readonly double _server = ProcessCpu.Seconds(serverPid);
-        private readonly double _postgres = ProcessCpu.Seconds(postgresPid, withChildren: true);
         private readonly double[] _copy = [.. File.ReadAllText(copyReference).Split(' ').Select(x => double.Parse(x, Inv))];
+        private readonly Lock _gate = new();
+        private (long Done, double Server, double Postgres)? _half;
 
         public double CopyRate => _copy[0];
+
+        /// <summary>Called as resources complete; the first call at or past <paramref name="half"/> takes the snapshot.</summary>
+        public void Mark(long done, long half)
+        {
+            if (done < half || _half is not null) return;
+            lock (_gate) _half ??= (done, ProcessCpu.Seconds(serverPid), ProcessCpu.Seconds(postgresPid, withChildren: true));
+        }
 
         /// <summary>server CPU | PostgreSQL CPU | COPY's CPU per resource ÷ (server + PostgreSQL) per resource</summary>
         public string Row(long resources)
         {
-            var server = (ProcessCpu.Seconds(serverPid) - _server) / resources;
-            var postgres = (ProcessCpu.Seconds(postgresPid, withChildren: true) - _postgres) / resources;
+            if (_half is not { } half || resources <= half.Done) return "? | ? | ?";
+            var n = resources - half.Done;
+            var server = (ProcessCpu.Seconds(serverPid) - half.Server) / n;
+            var postgres = (ProcessCpu.Seconds(postgresPid, withChildren: true) - half.Postgres) / n;
             return string.Create(Inv, $"{Micro(server)} | {Micro(postgres)} | {_copy[1] / (server + postgres):F3}");
         }
     }
@@ -167,9 +182,9 @@ public static class IngestBench
         private readonly List<(long Done, double Seconds)> _samples = [(0, 0)];
         public long Total { get; private set; }
 
-        public void Add(long count, double seconds)
+        public long Add(long count, double seconds)
         {
-            lock (_gate) { Total += count; _samples.Add((Total, seconds)); }
+            lock (_gate) { Total += count; _samples.Add((Total, seconds)); return Total; }
         }
 
         public void Set(long done, double seconds)
@@ -199,6 +214,14 @@ public static class IngestBench
             return line is null ? "?" : string.Create(Inv, $"{long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], Inv) / 1024} MB");
         }
         catch (IOException) { return "?"; }
+    }
+
+    private static long EntryCount(string file) => EntryCount(File.ReadAllBytes(file));
+
+    private static int EntryCount(byte[] bundle)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(bundle);
+        return doc.RootElement.TryGetProperty("entry", out var entries) ? entries.GetArrayLength() : 0;
     }
 
     private static string Truncate(string s) => s.Length > 300 ? s[..300] + "…" : s;

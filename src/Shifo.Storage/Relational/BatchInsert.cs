@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text;
 using Shifo.Storage.Indexing;
 using Shifo.Storage.Model;
@@ -6,41 +7,56 @@ using Shifo.Storage.Search;
 namespace Shifo.Storage.Relational;
 
 /// <summary>
-/// Multi-row INSERTs covering many new resources at once (versions, current rows, index rows), chunked under both
-/// databases' parameter limits: a bulk load then costs a few statements per batch instead of several per resource.
+/// Many new resources at once (versions, current rows, index rows): by the dialect's bulk path where it has one
+/// (PostgreSQL binary COPY), else by multi-row INSERTs chunked under both databases' parameter limits. A bulk load
+/// then costs a few statements per batch instead of several per resource.
 /// </summary>
 internal static class BatchInsert
 {
-    public static IEnumerable<(string Sql, SqlParameters Parameters)> Versions(IReadOnlyList<StoredResource> resources, int maxParameters) =>
-        Rows(maxParameters, "resource_version", ["res_type", "res_id", "version_id", "last_updated", "change", "json"], resources,
-            r => [r.ResourceType, r.Id, r.VersionId, r.LastUpdated.ToUnixTimeMilliseconds(), (int)r.Change, r.Json]);
+    private static readonly string[] VersionColumns = ["res_type", "res_id", "version_id", "last_updated", "change", "json"];
+    private static readonly string[] CurrentColumns = ["res_type", "res_id", "version_id", "last_updated", "is_deleted"];
 
-    public static IEnumerable<(string Sql, SqlParameters Parameters)> Current(IReadOnlyList<StoredResource> resources, int maxParameters) =>
-        Rows(maxParameters, "resource", ["res_type", "res_id", "version_id", "last_updated", "is_deleted"], resources,
-            r => [r.ResourceType, r.Id, r.VersionId, r.LastUpdated.ToUnixTimeMilliseconds(), false]);
-
-    public static IEnumerable<(string Sql, SqlParameters Parameters)> Indexes(IEnumerable<(StoredResource Resource, IndexRow Row)> rows, int maxParameters)
+    /// <summary>Writes resources whose ids are new to the store, and their index rows.</summary>
+    public static async Task WriteAsync(SqlDialect dialect, DbConnection connection, DbTransaction tx,
+        IReadOnlyList<StoredResource> resources, IEnumerable<(StoredResource Resource, IndexRow Row)> rows, CancellationToken ct)
     {
-        foreach (var group in rows.GroupBy(r => r.Row.Table))
+        foreach (var (table, columns, values) in Tables(resources, rows))
         {
-            var table = group.Key;
-            foreach (var sql in Rows(maxParameters, table.Name, [.. IndexTable.KeyColumns, .. table.ValueColumns], group.ToList(),
-                         x => [x.Resource.ResourceType, x.Resource.Id, x.Resource.VersionId, x.Row.Param, x.Row.Group, x.Row.Component, .. x.Row.Values]))
-                yield return sql;
+            if (await dialect.CopyRowsAsync(connection, table, columns, values, ct)) continue;
+            foreach (var (sql, parameters) in Statements(dialect.MaxInsertParameters, table, columns, values))
+            {
+                await using var cmd = connection.CreateCommand();
+                cmd.Transaction = tx;
+                cmd.CommandText = sql;
+                foreach (var (name, value) in parameters.Values) RelationalResourceStore.AddParameter(cmd, name, value);
+                await cmd.ExecuteNonQueryAsync(ct);
+            }
         }
     }
 
-    private static IEnumerable<(string Sql, SqlParameters Parameters)> Rows<T>(int maxParameters,
-        string table, IReadOnlyList<string> columns, IReadOnlyList<T> items, Func<T, object?[]> values)
+    private static IEnumerable<(string Table, IReadOnlyList<string> Columns, IReadOnlyList<object?[]> Rows)> Tables(
+        IReadOnlyList<StoredResource> resources, IEnumerable<(StoredResource Resource, IndexRow Row)> rows)
     {
-        foreach (var chunk in items.Chunk(Math.Max(1, maxParameters / columns.Count)))
+        yield return ("resource_version", VersionColumns,
+            [.. resources.Select(r => new object?[] { r.ResourceType, r.Id, r.VersionId, r.LastUpdated.ToUnixTimeMilliseconds(), (int)r.Change, r.Json })]);
+        yield return ("resource", CurrentColumns,
+            [.. resources.Select(r => new object?[] { r.ResourceType, r.Id, r.VersionId, r.LastUpdated.ToUnixTimeMilliseconds(), false })]);
+        foreach (var group in rows.GroupBy(r => r.Row.Table))
+            yield return (group.Key.Name, [.. IndexTable.KeyColumns, .. group.Key.ValueColumns],
+                [.. group.Select(x => (object?[])[x.Resource.ResourceType, x.Resource.Id, x.Resource.VersionId, x.Row.Param, x.Row.Group, x.Row.Component, .. x.Row.Values])]);
+    }
+
+    private static IEnumerable<(string Sql, SqlParameters Parameters)> Statements(int maxParameters,
+        string table, IReadOnlyList<string> columns, IReadOnlyList<object?[]> rows)
+    {
+        foreach (var chunk in rows.Chunk(Math.Max(1, maxParameters / columns.Count)))
         {
             var p = new SqlParameters();
             var sql = new StringBuilder("INSERT INTO ").Append(table).Append(" (").AppendJoin(", ", columns).Append(") VALUES ");
             for (var i = 0; i < chunk.Length; i++)
             {
                 sql.Append(i == 0 ? "(" : ", (");
-                var row = values(chunk[i]);
+                var row = chunk[i];
                 for (var c = 0; c < row.Length; c++) sql.Append(c == 0 ? "" : ", ").Append(p.Add(row[c]));
                 sql.Append(')');
             }

@@ -29,16 +29,7 @@ public sealed partial class RelationalResourceStore
         await using var tx = await dialect.BeginWriteAsync(connection, ct);
         try
         {
-            var max = dialect.MaxInsertParameters;
-            var statements = BatchInsert.Versions(stored, max).Concat(BatchInsert.Current(stored, max)).Concat(BatchInsert.Indexes(rows, max));
-            foreach (var (sql, parameters) in statements)
-            {
-                await using var cmd = connection.CreateCommand();
-                cmd.Transaction = tx;
-                cmd.CommandText = sql;
-                foreach (var (name, value) in parameters.Values) AddParameter(cmd, name, value);
-                await cmd.ExecuteNonQueryAsync(ct);
-            }
+            await BatchInsert.WriteAsync(dialect, connection, tx, stored, rows, ct);
             await tx.CommitAsync(ct);
             return stored;
         }

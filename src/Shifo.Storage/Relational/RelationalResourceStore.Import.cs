@@ -11,7 +11,7 @@ namespace Shifo.Storage.Relational;
 
 /// <summary>
 /// Bulk import: a batch of resources written under the ids they carry (update-as-create), together with the
-/// job's checkpoint, in one transaction. Resources new to the store go in with multi-row inserts; ids that exist
+/// job's checkpoint, in one transaction. Resources new to the store go in together (binary COPY on PostgreSQL); ids that exist
 /// (or repeat within the batch) become new versions one by one, in line order.
 /// </summary>
 public sealed partial class RelationalResourceStore
@@ -58,13 +58,7 @@ public sealed partial class RelationalResourceStore
             fresh.Add(s);
             foreach (var row in p.Rows) freshRows.Add((s, row));
         }
-        var max = dialect.MaxInsertParameters;
-        foreach (var (sql, parameters) in BatchInsert.Versions(fresh, max).Concat(BatchInsert.Current(fresh, max)).Concat(BatchInsert.Indexes(freshRows, max)))
-        {
-            await using var cmd = Command(connection, tx, sql, []);
-            foreach (var (name, value) in parameters.Values) AddParameter(cmd, name, value);
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
+        await BatchInsert.WriteAsync(dialect, connection, tx, fresh, freshRows, ct);
         foreach (var p in again) await WriteNextVersionAsync(connection, tx, p, now, ct);
 
         foreach (var (line, outcome) in checkpoint.Errors)

@@ -108,9 +108,10 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
             }
 
             var stored = new StoredResource(type, id, version, lastUpdated, change, json);
-            if (current is null && deferNew is not null)
+            if (mustBeNew && deferNew is not null)
             {
-                // a new id: its rows join the scope's pending inserts (no other write of this id can come before them)
+                // a create: its rows join the scope's pending inserts. Update-as-create is written at once, as before:
+                // two transactions creating one client id then clash at the second one's insert, not at its commit
                 deferNew.Add(stored, rows);
                 return (stored, created);
             }

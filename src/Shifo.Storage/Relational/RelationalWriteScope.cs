@@ -41,7 +41,7 @@ public sealed partial class RelationalResourceStore
             Open();
             id ??= Guid.CreateVersion7().ToString();
             // created by this scope already: the look the write skips would have found it
-            if (_pending.Holds(resource.TypeName, id)) throw new ConcurrentWriteException(resource.TypeName, id);
+            if (_pending.CreatedHere(resource.TypeName, id)) throw new ConcurrentWriteException(resource.TypeName, id);
             var (stored, _) = await store.WriteInAsync(connection, tx, resource.TypeName, id, resource, null, mustBeNew: true, ct, _pending);
             return stored!;
         }

@@ -104,6 +104,8 @@ public sealed class TransactionCrashTests
         var next = -1;
         await using (var server = await ServerProcess.StartAsync(settings, dir))
         {
+            // there before the stream: the Bundles contend for its row lock (two creating it at once would be a fair 409)
+            await BulkData.PutAsync(server.Client, BulkData.Organization("shared-org"));
             using var stop = new CancellationTokenSource();
             var clients = Enumerable.Range(0, Clients).Select(_ => Task.Run(async () =>
             {
