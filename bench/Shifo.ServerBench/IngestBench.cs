@@ -173,7 +173,7 @@ public static class IngestBench
         }
     }
 
-    private static string Micro(double seconds) => double.IsNaN(seconds) ? "?" : string.Create(Inv, $"{seconds * 1e6:F0} µs");
+    private static string Micro(double seconds) => string.Create(Inv, $"{seconds * 1e6:F0} µs");
 
     /// <summary>Resources done over time; the rate of the first and of the last 10 % of them.</summary>
     private sealed class Progress

@@ -4,7 +4,7 @@ using Shifo.Storage;
 
 // The server benchmarks of issue 3; bench/server/run.sh runs them end to end. Build and run in Release.
 //   load   PROVIDER TARGET FROM_COPY TO_COPY [BATCH] [WORKERS] [MAX_MINUTES]
-//   reads  BASE_URL STORE_NAME COPIES [SECONDS] [CONNECTIONS] [ROUNDS]
+//   reads  BASE_URL STORE_NAME COPIES [SECONDS] [CONNECTIONS] [ROUNDS] [SERVER_PID] [POSTMASTER_PID]
 //   search BASE_URL STORE_NAME COPIES [SAMPLES] [SECONDS_PER_QUERY]
 //   ingest-copy CONNSTRING NDJSON_FOLDER POSTMASTER_PID         (bench/ingest/run.sh: the reference, COPY into a bare table)
 //   ingest-tx BASE_URL BUNDLE_FOLDER CLIENTS SERVER_PID POSTMASTER_PID COPY_REFERENCE_FILE
@@ -21,7 +21,7 @@ switch (args.FirstOrDefault())
         else options.PostgresConnectionString = args[2];
         return await Loader.RunAsync(options, Int(args, 3, 0), Int(args, 4, 1), Int(args, 5, 500), Int(args, 6, 2), TimeSpan.FromMinutes(Int(args, 7, 90)));
     case "reads" when args.Length >= 4:
-        return ReadBench.Run(args[1], args[2], Int(args, 3, 1), Int(args, 4, 10), Int(args, 5, 16), Int(args, 6, 3));
+        return ReadBench.Run(args[1], args[2], Int(args, 3, 1), Int(args, 4, 10), Int(args, 5, 16), Int(args, 6, 3), Int(args, 7, 0), Int(args, 8, 0));
     case "search" when args.Length >= 4:
         return await SearchBench.RunAsync(args[1], args[2], Int(args, 3, 1), Int(args, 4, 100), TimeSpan.FromSeconds(Int(args, 5, 60)));
     case "security":

@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Npgsql;
 using Shifo.Storage.Relational;
 
@@ -9,7 +12,7 @@ namespace Shifo.Storage.Postgres;
 /// locked FOR UPDATE during a write, an advisory lock around migrations so that several nodes can start at once.
 /// Same columns as SQLite: times as Unix milliseconds (bigint), resource JSON as bytea.
 /// </summary>
-public sealed class PostgresDialect(string connectionString) : SqlDialect
+public sealed partial class PostgresDialect(string connectionString) : SqlDialect
 {
     private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(PostgresConnectionDefaults.Apply(connectionString));
     private readonly NpgsqlConnectionStringBuilder _settings = new(connectionString);
@@ -18,6 +21,34 @@ public sealed class PostgresDialect(string connectionString) : SqlDialect
     public override string Location => $"{_settings.Host}:{_settings.Port}/{_settings.Database}";
 
     public override async Task<DbConnection> OpenAsync(CancellationToken ct) => await _dataSource.OpenConnectionAsync(ct);
+
+    /// <summary>
+    /// Prepared on each pooled connection (Npgsql keeps it across uses), with positional parameters: SQL written with
+    /// $1, $2 and unnamed parameters is sent as it is, without Npgsql rewriting the named placeholders on every call.
+    /// </summary>
+    public override async Task<T> ReadPreparedAsync<T>(string sql, (string Name, object Value)[] parameters,
+        Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken ct)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand(_positional.GetOrAdd(sql, Positional, parameters), connection);
+        foreach (var (_, value) in parameters) cmd.Parameters.Add(new NpgsqlParameter { Value = value });
+        await cmd.PrepareAsync(ct);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await read(reader, ct);
+    }
+
+    private readonly ConcurrentDictionary<string, string> _positional = new(StringComparer.Ordinal);
+
+    /// <summary>The fixed statement with each @name replaced by $k, k its place in <paramref name="parameters"/>.</summary>
+    private static string Positional(string sql, (string Name, object Value)[] parameters) =>
+        Placeholder().Replace(sql, m =>
+        {
+            var k = Array.FindIndex(parameters, p => p.Name == m.Value);
+            return k >= 0 ? "$" + (k + 1).ToString(CultureInfo.InvariantCulture) : throw new ArgumentException($"No value for {m.Value}.", nameof(parameters));
+        });
+
+    [GeneratedRegex(@"@\w+")]
+    private static partial Regex Placeholder();
 
     public override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
         await ((NpgsqlConnection)connection).BeginTransactionAsync(ct);
@@ -120,10 +151,11 @@ public sealed class PostgresDialect(string connectionString) : SqlDialect
         ON CONFLICT (res_type, res_id) DO UPDATE SET version_id = excluded.version_id, last_updated = excluded.last_updated, is_deleted = excluded.is_deleted
         """;
 
+    // the current version is the highest: one descent of resource_version's (res_type, res_id, version_id) index, read
+    // backwards, instead of a join through resource (whose version_id always names that same row)
     public override string ReadCurrent => """
-        SELECT v.res_type, v.res_id, v.version_id, v.last_updated, v.change, v.json
-        FROM resource r JOIN resource_version v ON v.res_type = r.res_type AND v.res_id = r.res_id AND v.version_id = r.version_id
-        WHERE r.res_type = @t AND r.res_id = @i
+        SELECT res_type, res_id, version_id, last_updated, change, json
+        FROM resource_version WHERE res_type = @t AND res_id = @i ORDER BY version_id DESC LIMIT 1
         """;
 
     public override string ReadVersion => """

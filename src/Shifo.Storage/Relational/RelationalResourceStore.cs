@@ -145,22 +145,18 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
         }
     }
 
-    public async Task<StoredResource?> ReadAsync(string resourceType, string id, CancellationToken ct = default)
+    public Task<StoredResource?> ReadAsync(string resourceType, string id, CancellationToken ct = default)
     {
-        await using var connection = await dialect.OpenAsync(ct);
-        await using var cmd = Command(connection, null, dialect.ReadCurrent, ("@t", resourceType), ("@i", id));
-        // the hottest statement: Npgsql keeps it prepared on each pooled connection, so PostgreSQL parses and plans it
-        // once (a primary-key lookup, the same plan for every id); dynamic search SQL is left unprepared to be planned per value
-        await cmd.PrepareAsync(ct);
-        return await ReadOneAsync(cmd, ct);
+        // the hottest statement, kept prepared per connection: parsed and planned once (the same plan for every id);
+        // dynamic search SQL is left unprepared so that PostgreSQL plans it for its values
+        return dialect.ReadPreparedAsync(dialect.ReadCurrent, [("@t", resourceType), ("@i", id)], FirstRow, ct);
     }
 
-    public async Task<StoredResource?> ReadVersionAsync(string resourceType, string id, long versionId, CancellationToken ct = default)
-    {
-        await using var connection = await dialect.OpenAsync(ct);
-        await using var cmd = Command(connection, null, dialect.ReadVersion, ("@t", resourceType), ("@i", id), ("@v", versionId));
-        return await ReadOneAsync(cmd, ct);
-    }
+    public Task<StoredResource?> ReadVersionAsync(string resourceType, string id, long versionId, CancellationToken ct = default) =>
+        dialect.ReadPreparedAsync(dialect.ReadVersion, [("@t", resourceType), ("@i", id), ("@v", versionId)], FirstRow, ct);
+
+    private static readonly Func<DbDataReader, CancellationToken, Task<StoredResource?>> FirstRow =
+        async (reader, ct) => await reader.ReadAsync(ct) ? Materialize(reader, 0) : null;
 
     private static async Task<StoredResource?> ReadOneAsync(DbCommand cmd, CancellationToken ct)
     {

@@ -73,6 +73,23 @@ public abstract class SqlDialect : IAsyncDisposable
     /// <summary>@t, @i, @v → one version, same columns.</summary>
     public abstract string ReadVersion { get; }
 
+    /// <summary>
+    /// Runs one of the fixed read statements (<see cref="ReadCurrent"/>, <see cref="ReadVersion"/>) outside any
+    /// transaction, on a connection that keeps it prepared: the hottest statements of the server, a primary-key
+    /// lookup with the same plan for every value. Default: a pooled connection and an explicitly prepared command.
+    /// </summary>
+    public virtual async Task<T> ReadPreparedAsync<T>(string sql, (string Name, object Value)[] parameters,
+        Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var (name, value) in parameters) RelationalResourceStore.AddParameter(cmd, name, value);
+        await cmd.PrepareAsync(ct);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await read(reader, ct);
+    }
+
     /// <summary>@t, @i → delete the index rows of a resource in one index table.</summary>
     public abstract string DeleteIndexRows(string table);
 

@@ -14,6 +14,7 @@ public sealed class SqliteDialect : SqlDialect
 {
     private readonly string _connectionString;
     private readonly string _path;
+    private readonly SqliteReadConnections _reads;
 
     public SqliteDialect(string path, int busyTimeoutSeconds = 30)
     {
@@ -27,6 +28,8 @@ public sealed class SqliteDialect : SqlDialect
             Pooling = true,
             DefaultTimeout = busyTimeoutSeconds,
         }.ToString();
+        // enough idle readers for the requests in flight on a small machine; more are opened (and closed) on demand
+        _reads = new SqliteReadConnections(_connectionString, maxIdle: Math.Max(8, 4 * Environment.ProcessorCount));
     }
 
     public override string Name => "SQLite";
@@ -40,6 +43,29 @@ public sealed class SqliteDialect : SqlDialect
     }
 
     public override int MaxInsertParameters => 64;
+
+    public override async Task<T> ReadPreparedAsync<T>(string sql, (string Name, object Value)[] parameters,
+        Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var connection = _reads.Rent();
+        var reusable = false;
+        try
+        {
+            T result;
+            // disposing the reader resets the statement, which ends its read snapshot
+            await using (var reader = connection.Bind(sql, parameters).ExecuteReader())
+                result = await read(reader, ct);
+            reusable = true;
+            return result;
+        }
+        finally
+        {
+            // after a failure the connection's state is unknown: close it rather than hand it to the next read
+            if (reusable) _reads.Return(connection);
+            else connection.Dispose();
+        }
+    }
 
     public override Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
         // deferred: false → BEGIN IMMEDIATE: take the write lock now, not at the first write (no upgrade deadlocks)
@@ -131,10 +157,11 @@ public sealed class SqliteDialect : SqlDialect
         ON CONFLICT (res_type, res_id) DO UPDATE SET version_id = excluded.version_id, last_updated = excluded.last_updated, is_deleted = excluded.is_deleted
         """;
 
+    // the current version is the highest: one descent of resource_version's (res_type, res_id, version_id) index, read
+    // backwards, instead of a join through resource (whose version_id always names that same row)
     public override string ReadCurrent => """
-        SELECT v.res_type, v.res_id, v.version_id, v.last_updated, v.change, v.json
-        FROM resource r JOIN resource_version v ON v.res_type = r.res_type AND v.res_id = r.res_id AND v.version_id = r.version_id
-        WHERE r.res_type = @t AND r.res_id = @i
+        SELECT res_type, res_id, version_id, last_updated, change, json
+        FROM resource_version WHERE res_type = @t AND res_id = @i ORDER BY version_id DESC LIMIT 1
         """;
 
     public override string ReadVersion => """
@@ -161,6 +188,7 @@ public sealed class SqliteDialect : SqlDialect
     public override ValueTask DisposeAsync()
     {
         // release the pooled handles so the file can be moved or deleted
+        _reads.Dispose();
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
         return ValueTask.CompletedTask;
