@@ -7,6 +7,9 @@ using Shifo.Storage;
 //   reads  BASE_URL STORE_NAME COPIES [SECONDS] [CONNECTIONS] [ROUNDS] [SERVER_PID] [POSTMASTER_PID]
 //   search BASE_URL STORE_NAME COPIES [SAMPLES] [SECONDS_PER_QUERY]
 //   explain PROVIDER TARGET COPIES QUERY_NAME_PART [SEED]   (the plans of one benchmark query on a loaded store)
+//   ingest-copy CONNSTRING NDJSON_FOLDER POSTMASTER_PID         (bench/ingest/run.sh: the reference, COPY into a bare table)
+//   ingest-tx BASE_URL BUNDLE_FOLDER CLIENTS SERVER_PID POSTMASTER_PID COPY_REFERENCE_FILE
+//   ingest-import BASE_URL CONNSTRING IMPORT_FOLDER SERVER_PID POSTMASTER_PID COPY_REFERENCE_FILE
 //   security [PATIENTS] [SECONDS] [ROUNDS] [CONNECTIONS] [REPORT_FILE]   (hosts the server in-process; bench/security/run.sh)
 // PROVIDER is sqlite or postgres, TARGET the database file or the connection string.
 static int Int(string[] a, int i, int fallback) => a.Length > i ? int.Parse(a[i], CultureInfo.InvariantCulture) : fallback;
@@ -31,6 +34,12 @@ switch (args.FirstOrDefault())
         return await StoreReadProbe.RunAsync(readOptions, Int(args, 3, 1), Int(args, 4, 5), Int(args, 5, 16));
     case "explain" when args.Length >= 5:
         return await ExplainProbe.RunAsync(args[1], args[2], Int(args, 3, 1), args[4], Int(args, 5, 1));
+    case "ingest-copy" when args.Length >= 4:
+        return await IngestBench.CopyAsync(args[1], args[2], Int(args, 3, 0));
+    case "ingest-tx" when args.Length >= 7:
+        return await IngestBench.TransactionsAsync(args[1], args[2], Int(args, 3, 4), Int(args, 4, 0), Int(args, 5, 0), args[6]);
+    case "ingest-import" when args.Length >= 7:
+        return await IngestBench.ImportAsync(args[1], args[2], args[3], Int(args, 4, 0), Int(args, 5, 0), args[6]);
     case "load-profile":
         LoadProfile.Run();
         return 0;

@@ -21,7 +21,7 @@ public sealed class BatchProcessor(IResourceStore store, EntryExecutor executor)
                 var entry = EntryRequest.Parse(entryNodes[i], i, baseUrl);
                 await using var scope = await store.BeginWriteScopeAsync(ct);
                 var result = await executor.RunAsync(scope, entry, baseUrl, ct);
-                await scope.CommitAsync(ct);
+                await TransactionProcessor.CommitAsync(scope, ct);
                 results.Add(result);
             }
             catch (FhirProblem problem)

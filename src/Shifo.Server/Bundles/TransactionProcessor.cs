@@ -35,8 +35,24 @@ public sealed class TransactionProcessor(IResourceStore store, EntryExecutor exe
             if (results[entry.Index] is not null) continue;
             results[entry.Index] = await Named(entry, () => executor.RunAsync(scope, entry, baseUrl, ct));
         }
-        await scope.CommitAsync(ct);
+        await CommitAsync(scope, ct);
         return ResponseBundle.Write("transaction-response", baseUrl, results!, minimal);
+    }
+
+    /// <summary>
+    /// The scope writes the rows of new resources at commit: another transaction creating one of the same ids at the
+    /// same moment surfaces here, as the 409 it would have been at the entry.
+    /// </summary>
+    internal static async Task CommitAsync(IWriteScope scope, CancellationToken ct)
+    {
+        try
+        {
+            await scope.CommitAsync(ct);
+        }
+        catch (Storage.Model.ConcurrentWriteException ex)
+        {
+            throw FhirProblem.Of(ProblemKind.Conflict, "conflict", ex.Message);
+        }
     }
 
     /// <summary>Settles the id an entry will have, so that references to its fullUrl can be rewritten before anything is written.</summary>

@@ -53,6 +53,26 @@ public sealed partial class PostgresDialect(string connectionString) : SqlDialec
     public override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
         await ((NpgsqlConnection)connection).BeginTransactionAsync(ct);
 
+    public override async Task<bool> CopyRowsAsync(DbConnection connection, string table, IReadOnlyList<string> columns,
+        IReadOnlyList<object?[]> rows, CancellationToken ct)
+    {
+        if (!PostgresCopyTypes.TryOf(table, columns, out var types)) return false;
+        // COPY runs in the connection's open transaction: rolled back with it
+        await using var importer = await ((NpgsqlConnection)connection).BeginBinaryImportAsync(
+            $"COPY {table} ({string.Join(", ", columns)}) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var row in rows)
+        {
+            await importer.StartRowAsync(ct);
+            for (var c = 0; c < row.Length; c++)
+            {
+                if (row[c] is null) await importer.WriteNullAsync(ct);
+                else await PostgresCopyTypes.WriteAsync(importer, row[c]!, types[c], ct);
+            }
+        }
+        await importer.CompleteAsync(ct);
+        return true;
+    }
+
     public override string? KeyLock => "SELECT pg_advisory_xact_lock(@k)";
 
     public override bool IsUniqueViolation(Exception ex) => ex is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };

@@ -8,8 +8,9 @@ namespace Shifo.Storage.Relational;
 
 /// <summary>
 /// The INSERTs of many new resources at once (versions, current rows, index rows), written the way the dialect does
-/// best (<see cref="SqlDialect.InsertsRowByRow"/>): one prepared single-row statement per table, executed once per row
-/// (SQLite), or multi-row statements chunked under the parameter limit (PostgreSQL). A bulk load then costs a few
+/// best: its bulk path where it has one (<see cref="SqlDialect.CopyRowsAsync"/>, PostgreSQL binary COPY), else one
+/// prepared single-row statement per table executed once per row (<see cref="SqlDialect.InsertsRowByRow"/>, SQLite),
+/// else multi-row statements chunked under the parameter limit. A bulk load then costs a few
 /// statements per batch instead of several per resource.
 /// </summary>
 internal static class BatchInsert
@@ -36,12 +37,21 @@ internal static class BatchInsert
     private static object?[] IndexValues(string type, string id, long version, IndexRow row) =>
         [type, id, version, row.Param, row.Group, row.Component, .. row.Values];
 
+    // below this a COPY's extra protocol exchange costs more than the one multi-row statement it replaces (a single write's few index rows)
+    private const int CopyMinimumRows = 32;
+
+    /// <summary>Writes resources whose ids are new to the store, and their index rows.</summary>
+    public static Task WriteAsync(SqlDialect dialect, DbConnection connection, DbTransaction tx,
+        IReadOnlyList<StoredResource> resources, IEnumerable<(StoredResource Resource, IndexRow Row)> rows, CancellationToken ct) =>
+        ExecuteAsync(connection, tx, dialect, Of(resources, rows), ct);
+
     /// <summary>Inserts every row of <paramref name="tables"/> inside the caller's transaction.</summary>
     public static async Task ExecuteAsync(DbConnection connection, DbTransaction tx, SqlDialect dialect, IEnumerable<TableRows> tables, CancellationToken ct)
     {
         foreach (var table in tables)
         {
             if (table.Rows.Count == 0) continue;
+            if (table.Rows.Count >= CopyMinimumRows && await dialect.CopyRowsAsync(connection, table.Table, table.Columns, table.Rows, ct)) continue;
             if (dialect.InsertsRowByRow) await RowByRowAsync(connection, tx, table, ct);
             else
                 foreach (var (sql, parameters) in MultiRow(table, dialect.MaxInsertParameters))

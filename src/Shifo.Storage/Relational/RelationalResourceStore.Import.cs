@@ -11,7 +11,7 @@ namespace Shifo.Storage.Relational;
 
 /// <summary>
 /// Bulk import: a batch of resources written under the ids they carry (update-as-create), together with the
-/// job's checkpoint, in one transaction. Resources new to the store go in with multi-row inserts; ids that exist
+/// job's checkpoint, in one transaction. Resources new to the store go in together (binary COPY on PostgreSQL); ids that exist
 /// (or repeat within the batch) become new versions one by one, in line order.
 /// </summary>
 public sealed partial class RelationalResourceStore

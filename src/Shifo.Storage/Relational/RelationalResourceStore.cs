@@ -69,14 +69,17 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
 
     /// <summary>The write itself, inside a transaction the caller commits (one request, or a whole transaction Bundle).</summary>
     private async Task<(StoredResource? Stored, bool Created)> WriteInAsync(DbConnection connection, DbTransaction tx,
-        string type, string id, ElementNode? resource, long? expected, bool mustBeNew, CancellationToken ct)
+        string type, string id, ElementNode? resource, long? expected, bool mustBeNew, CancellationToken ct, PendingInserts? deferNew = null)
     {
         try
         {
             (long Version, long Updated, bool Deleted)? current = null;
-            await using (var select = Command(connection, tx, dialect.SelectCurrentForWrite, ("@t", type), ("@i", id)))
-            await using (var reader = await select.ExecuteReaderAsync(ct))
+            // a create whose rows are held back needs no look: an id taken meanwhile fails the flush's unique key, the
+            // same ConcurrentWriteException (its ids are fresh version 7 GUIDs: that takes another writer's clash)
+            if (!(mustBeNew && deferNew is not null))
             {
+                await using var select = Command(connection, tx, dialect.SelectCurrentForWrite, ("@t", type), ("@i", id));
+                await using var reader = await select.ExecuteReaderAsync(ct);
                 if (await reader.ReadAsync(ct))
                     current = (reader.GetInt64(0), reader.GetInt64(1), reader.GetBoolean(2));
             }
@@ -104,12 +107,20 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
                 rows = indexer.Extract(resource);
             }
 
+            var stored = new StoredResource(type, id, version, lastUpdated, change, json);
+            if (mustBeNew && deferNew is not null)
+            {
+                // a create: its rows join the scope's pending inserts. Update-as-create is written at once, as before:
+                // two transactions creating one client id then clash at the second one's insert, not at its commit
+                deferNew.Add(stored, rows);
+                return (stored, created);
+            }
             await Execute(connection, tx, dialect.InsertVersion, ct, ("@t", type), ("@i", id), ("@v", version), ("@u", now), ("@c", (int)change), ("@j", json));
             if (current is not null)
                 await Execute(connection, tx, dialect.SupersedeVersion, ct, ("@t", type), ("@i", id), ("@v", current.Value.Version), ("@u", now));
             await Execute(connection, tx, dialect.UpsertCurrent, ct, ("@t", type), ("@i", id), ("@v", version), ("@u", now), ("@d", resource is null));
             await ReplaceIndexRowsAsync(connection, tx, type, id, version, rows, deleteOld: current is not null, ct);
-            return (new StoredResource(type, id, version, lastUpdated, change, json), created);
+            return (stored, created);
         }
         catch (Exception ex) when (dialect.IsUniqueViolation(ex))
         {

@@ -27,11 +27,22 @@ public sealed partial class RelationalResourceStore
     private sealed class Scope(RelationalResourceStore store, DbConnection connection, DbTransaction tx) : IWriteScope
     {
         private bool _done;
+        private readonly PendingInserts _pending = new();
+
+        /// <summary>Writes the held-back rows of new resources: before anything that could see them.</summary>
+        private Task FlushAsync(CancellationToken ct) => _pending.FlushAsync(store.Dialect, connection, tx, ct);
+
+        /// <summary>A write of an id the scope created and still holds back: flushed first, so the write finds it.</summary>
+        private Task FlushIfHeldAsync(string type, string id, CancellationToken ct) =>
+            _pending.Holds(type, id) ? FlushAsync(ct) : Task.CompletedTask;
 
         public async Task<StoredResource> CreateAsync(ElementNode resource, string? id = null, CancellationToken ct = default)
         {
             Open();
-            var (stored, _) = await store.WriteInAsync(connection, tx, resource.TypeName, id ?? Guid.CreateVersion7().ToString(), resource, null, mustBeNew: true, ct);
+            id ??= Guid.CreateVersion7().ToString();
+            // created by this scope already: the look the write skips would have found it
+            if (_pending.CreatedHere(resource.TypeName, id)) throw new ConcurrentWriteException(resource.TypeName, id);
+            var (stored, _) = await store.WriteInAsync(connection, tx, resource.TypeName, id, resource, null, mustBeNew: true, ct, _pending);
             return stored!;
         }
 
@@ -39,13 +50,15 @@ public sealed partial class RelationalResourceStore
         {
             Open();
             var id = resource.Child("id")?.Value ?? throw new ArgumentException("An update needs the resource's id.", nameof(resource));
-            var (stored, created) = await store.WriteInAsync(connection, tx, resource.TypeName, id, resource, expectedVersion, mustBeNew: false, ct);
+            await FlushIfHeldAsync(resource.TypeName, id, ct);
+            var (stored, created) = await store.WriteInAsync(connection, tx, resource.TypeName, id, resource, expectedVersion, mustBeNew: false, ct, _pending);
             return new UpdateResult(stored!, created);
         }
 
         public async Task<DeleteResult> DeleteAsync(string resourceType, string id, long? expectedVersion = null, CancellationToken ct = default)
         {
             Open();
+            await FlushIfHeldAsync(resourceType, id, ct);
             try
             {
                 var (stored, _) = await store.WriteInAsync(connection, tx, resourceType, id, null, expectedVersion, mustBeNew: false, ct);
@@ -60,14 +73,16 @@ public sealed partial class RelationalResourceStore
         public async Task<StoredResource?> ReadAsync(string resourceType, string id, CancellationToken ct = default)
         {
             Open();
+            await FlushIfHeldAsync(resourceType, id, ct);
             await using var cmd = Command(connection, tx, store.Dialect.ReadCurrent, ("@t", resourceType), ("@i", id));
             return await ReadOneAsync(cmd, ct);
         }
 
-        public Task<SearchPage> SearchAsync(SearchQuery query, CancellationToken ct = default)
+        public async Task<SearchPage> SearchAsync(SearchQuery query, CancellationToken ct = default)
         {
             Open();
-            return store.SearchOnAsync(connection, query, ct);
+            await FlushAsync(ct); // a search (or an _include) may match any of them
+            return await store.SearchOnAsync(connection, query, ct);
         }
 
         public async Task LockAsync(string key, CancellationToken ct = default)
@@ -83,6 +98,7 @@ public sealed partial class RelationalResourceStore
         public async Task CommitAsync(CancellationToken ct = default)
         {
             Open();
+            await FlushAsync(ct);
             await tx.CommitAsync(ct);
             _done = true;
         }

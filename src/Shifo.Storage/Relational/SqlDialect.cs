@@ -39,6 +39,13 @@ public abstract class SqlDialect : IAsyncDisposable
     /// </summary>
     public virtual bool InsertsRowByRow => false;
 
+    /// <summary>
+    /// Writes many rows into one table faster than multi-row INSERTs can (PostgreSQL: binary COPY, no statement to
+    /// parse or plan per row); false where the dialect has no such path and the caller falls back to INSERTs.
+    /// </summary>
+    public virtual Task<bool> CopyRowsAsync(DbConnection connection, string table, IReadOnlyList<string> columns,
+        IReadOnlyList<object?[]> rows, CancellationToken ct) => Task.FromResult(false);
+
     /// <summary>SQL taking a transaction-scoped lock on the 64-bit key @k; null where write transactions are serialized anyway.</summary>
     public virtual string? KeyLock => null;
 
