@@ -25,6 +25,13 @@ public sealed class FhirErrorMiddleware(RequestDelegate next, ILogger<FhirErrorM
             context.Response.Clear();
             await FhirResponses.WriteOutcomeAsync(context, ProblemStatus.Of(problem.Kind), problem.Issues);
         }
+        catch (Storage.Model.ConcurrentWriteException) when (!context.Response.HasStarted)
+        {
+            // a write that lost a race at commit (every path that expects one maps it itself; this is the safety net)
+            context.Response.Clear();
+            await FhirResponses.WriteOutcomeAsync(context, StatusCodes.Status409Conflict,
+                [Issue.Error("conflict", null, "Another write to the same resource committed first; nothing of this request was stored. Retry it.")]);
+        }
         catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
         {
             context.Response.Clear();
