@@ -95,6 +95,17 @@ internal static class NativeInvariants
         ["differential.element.all(id.exists()) and differential.element.id.trace('ids').isDistinct()"] = (n, _) => IdsPresentAndDistinct(n, "differential"),
         // sdf-23
         ["(snapshot | differential).element.all(path.contains('.').not() implies sliceName.empty())"] = RootElementsNotSliced,
+        // ref-1 (on every Reference)
+        ["reference.startsWith('#').not() or (reference.substring(1).trace('url') in %rootResource.contained.id.trace('ids'))"] =
+            LocalReferenceResolves,
+        // dom-2, dom-4, dom-5 (on every DomainResource)
+        ["contained.contained.empty()"] = (n, _) => Answer(!AnyGrandchild(n, "contained", "contained")),
+        ["contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()"] = (n, _) =>
+            Answer(!AnyGreatGrandchild(n, "contained", "meta", "versionId") && !AnyGreatGrandchild(n, "contained", "meta", "lastUpdated")),
+        ["contained.meta.security.empty()"] = (n, _) => Answer(!AnyGreatGrandchild(n, "contained", "meta", "security")),
+        // dom-3 (on every DomainResource)
+        ["contained.where((('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not()).trace('unmatched', id).empty()"] =
+            ContainedAreReferenced,
     };
 
     // min.empty() or max.empty() or (max = '*') or iif(max != '*', min <= max.toInteger())
@@ -261,6 +272,83 @@ internal static class NativeInvariants
                 }
             }
         return NativeAnswer.True;
+    }
+
+    // reference.startsWith('#').not() or (reference.substring(1) in %rootResource.contained.id): a local reference must
+    // name a contained resource of the root resource (the outermost one when this resource is itself contained)
+    private static NativeAnswer LocalReferenceResolves(ElementNode n, ElementNode resource)
+    {
+        var reference = Only(n, "reference", out var many);
+        if (many) return NativeAnswer.Unknown;
+        if (reference is null) return NativeAnswer.Empty;
+        if (reference.Value is not { } text || text == "#") return NativeAnswer.Unknown;
+        if (!text.StartsWith('#')) return NativeAnswer.True;
+        var root = resource;
+        while (root.Name == "contained" && root.Parent is { IsResource: true } container) root = container;
+        foreach (var contained in root.ChildList)
+        {
+            if (contained.Name != "contained") continue;
+            var id = Only(contained, "id", out var manyIds);
+            if (manyIds || id is { Value: null }) return NativeAnswer.Unknown;
+            if (id?.Value is { } idText && text.AsSpan(1).SequenceEqual(idText))
+                return NativeAnswer.True;
+        }
+        return NativeAnswer.False;
+    }
+
+    private enum Found : byte { None, Unsure, Yes }
+
+    // Every contained resource with an id must be referred to as '#id' from somewhere in %resource (by a Reference's
+    // reference, or a canonical/uri/url value); a '#' reference inside the contained resource also counts. Answers
+    // only plain cases: a '#' value, a repeated id or a '#id' value in an element of another type defers to FHIRPath.
+    private static NativeAnswer ContainedAreReferenced(ElementNode n, ElementNode resource)
+    {
+        foreach (var contained in n.ChildList)
+        {
+            if (contained.Name != "contained") continue;
+            if (AnyValueEquals(contained, "#")) return NativeAnswer.Unknown;
+            var id = Only(contained, "id", out var many);
+            if (many || id is { Value: null }) return NativeAnswer.Unknown;
+            if (id is null) continue; // '#' + {} is empty, so the where() leaves it out
+            var found = FindLocalReference(resource, resource, "#" + id.Value);
+            if (found == Found.Unsure) return NativeAnswer.Unknown;
+            if (found == Found.None) return NativeAnswer.False;
+        }
+        return NativeAnswer.True;
+    }
+
+    // Among the descendants of the resource (not the resource itself): a value equal to the target that
+    // %resource.descendants().reference or .as(canonical | uri | url) would yield.
+    private static Found FindLocalReference(ElementNode node, ElementNode resource, string target)
+    {
+        var found = Found.None;
+        foreach (var child in node.ChildList)
+        {
+            if (child.Value == target)
+            {
+                if ((child.Name == "reference" && !ReferenceEquals(node, resource)) || child.TypeName is "canonical" or "uri" or "url")
+                    return Found.Yes;
+                found = Found.Unsure;
+            }
+            var below = FindLocalReference(child, resource, target);
+            if (below == Found.Yes) return Found.Yes;
+            if (below == Found.Unsure) found = Found.Unsure;
+        }
+        return found;
+    }
+
+    private static bool AnyValueEquals(ElementNode node, string value)
+    {
+        foreach (var child in node.ChildList)
+            if (child.Value == value || AnyValueEquals(child, value)) return true;
+        return false;
+    }
+
+    private static bool AnyGreatGrandchild(ElementNode n, string a, string b, string c)
+    {
+        foreach (var child in n.ChildList)
+            if (child.Name == a && AnyGrandchild(child, b, c)) return true;
+        return false;
     }
 
     private static readonly string[] SnapshotThenDifferential = ["snapshot", "differential"];

@@ -14,7 +14,7 @@ public class NativeInvariantTests
     [
         "ext-1", "eld-2", "eld-3", "eld-4", "eld-5", "eld-6", "eld-7", "eld-8", "eld-11", "eld-13", "eld-14", "eld-15",
         "eld-16", "eld-17", "eld-18", "eld-19", "eld-20", "eld-22", "sdf-0", "sdf-1", "sdf-3", "sdf-6", "sdf-8", "sdf-9",
-        "sdf-10", "sdf-14", "sdf-16", "sdf-17", "sdf-23", "csd-0",
+        "sdf-10", "sdf-14", "sdf-16", "sdf-17", "sdf-23", "csd-0", "ref-1", "dom-2", "dom-3", "dom-4", "dom-5",
     ];
 
     [Fact]
@@ -61,12 +61,19 @@ public class NativeInvariantTests
             {"resourceType":"Patient","extension":[{"url":"http://example.org/a","valueString":"v",
               "extension":[{"url":"http://example.org/b","valueString":"w"}]}]}
             """).Resource!, "patient");
+        comparison.Walk(FhirJsonParser.Parse("""
+            {"resourceType":"Patient","contained":[
+               {"resourceType":"Organization","id":"o1","meta":{"versionId":"1","security":[{"code":"x"}]},
+                "contained":[{"resourceType":"Organization","id":"o3"}]},
+               {"resourceType":"Organization","id":"o2"}],
+             "managingOrganization":{"reference":"#o1"},"generalPractitioner":[{"reference":"#nowhere"}]}
+            """).Resource!, "patient with contained");
         Assert.True(comparison.Mismatches.Count == 0, "native and FHIRPath answers differ:\n" + string.Join("\n", comparison.Mismatches));
         string[] broken =
         [
             "ext-1", "eld-2", "eld-4", "eld-5", "eld-6", "eld-7", "eld-8", "eld-13", "eld-14", "eld-15", "eld-16", "eld-17", "eld-18",
             "eld-19", "eld-20", "eld-22", "sdf-0", "sdf-1", "sdf-3", "sdf-6", "sdf-8", "sdf-9", "sdf-10", "sdf-14", "sdf-16", "sdf-17",
-            "sdf-23", "csd-0",
+            "sdf-23", "csd-0", "ref-1", "dom-2", "dom-3", "dom-4", "dom-5",
         ];
         var missing = broken.Where(k => !comparison.Outcomes.TryGetValue(k, out var o) || !o.Contains(false)).ToList();
         Assert.True(missing.Count == 0, "never false natively: " + string.Join(", ", missing));
