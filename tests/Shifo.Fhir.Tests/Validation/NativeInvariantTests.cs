@@ -15,6 +15,7 @@ public class NativeInvariantTests
         "ext-1", "eld-2", "eld-3", "eld-4", "eld-5", "eld-6", "eld-7", "eld-8", "eld-11", "eld-13", "eld-14", "eld-15",
         "eld-16", "eld-17", "eld-18", "eld-19", "eld-20", "eld-22", "sdf-0", "sdf-1", "sdf-3", "sdf-6", "sdf-8", "sdf-9",
         "sdf-10", "sdf-14", "sdf-16", "sdf-17", "sdf-23", "csd-0", "ref-1", "dom-2", "dom-3", "dom-4", "dom-5",
+        "dom-6", "qty-3", "cpt-2", "obs-6", "tim-2", "tim-6", "obs-3", "pat-1", "att-1",
     ];
 
     [Fact]
@@ -66,14 +67,20 @@ public class NativeInvariantTests
                {"resourceType":"Organization","id":"o1","meta":{"versionId":"1","security":[{"code":"x"}]},
                 "contained":[{"resourceType":"Organization","id":"o3"}]},
                {"resourceType":"Organization","id":"o2"}],
-             "managingOrganization":{"reference":"#o1"},"generalPractitioner":[{"reference":"#nowhere"}]}
+             "managingOrganization":{"reference":"#o1"},"generalPractitioner":[{"reference":"#nowhere"}],
+             "telecom":[{"value":"1"}],"contact":[{"gender":"other"}]}
             """).Resource!, "patient with contained");
+        comparison.Walk(FhirJsonParser.Parse("""
+            {"resourceType":"Observation","status":"final","code":{"text":"x"},"valueQuantity":{"value":1,"code":"mg"},
+             "dataAbsentReason":{"text":"y"},"referenceRange":[{"appliesTo":[{"text":"z"}]}],
+             "component":[{"code":{"text":"c"}}]}
+            """).Resource!, "observation");
         Assert.True(comparison.Mismatches.Count == 0, "native and FHIRPath answers differ:\n" + string.Join("\n", comparison.Mismatches));
         string[] broken =
         [
             "ext-1", "eld-2", "eld-4", "eld-5", "eld-6", "eld-7", "eld-8", "eld-13", "eld-14", "eld-15", "eld-16", "eld-17", "eld-18",
             "eld-19", "eld-20", "eld-22", "sdf-0", "sdf-1", "sdf-3", "sdf-6", "sdf-8", "sdf-9", "sdf-10", "sdf-14", "sdf-16", "sdf-17",
-            "sdf-23", "csd-0", "ref-1", "dom-2", "dom-3", "dom-4", "dom-5",
+            "sdf-23", "csd-0", "ref-1", "dom-2", "dom-3", "dom-4", "dom-5", "dom-6", "qty-3", "obs-6", "obs-3", "pat-1",
         ];
         var missing = broken.Where(k => !comparison.Outcomes.TryGetValue(k, out var o) || !o.Contains(false)).ToList();
         Assert.True(missing.Count == 0, "never false natively: " + string.Join(", ", missing));
