@@ -18,7 +18,7 @@ internal static class BatchInsert
     /// <summary>The rows of one table, every row holding a value per column.</summary>
     public sealed record TableRows(string Table, IReadOnlyList<string> Columns, IReadOnlyList<object?[]> Rows);
 
-    public static IEnumerable<TableRows> Of(IReadOnlyList<StoredResource> resources, IEnumerable<(StoredResource Resource, IndexRow Row)> indexRows)
+    private static IEnumerable<TableRows> Of(IReadOnlyList<StoredResource> resources, IEnumerable<(StoredResource Resource, IndexRow Row)> indexRows)
     {
         yield return new TableRows("resource_version", ["res_type", "res_id", "version_id", "last_updated", "change", "json"],
             resources.Select(r => new object?[] { r.ResourceType, r.Id, r.VersionId, r.LastUpdated.ToUnixTimeMilliseconds(), (int)r.Change, r.Json }).ToList());

@@ -29,7 +29,7 @@ public sealed partial class RelationalResourceStore
         await using var tx = await dialect.BeginWriteAsync(connection, ct);
         try
         {
-            await BatchInsert.ExecuteAsync(connection, tx, dialect, BatchInsert.Of(stored, rows), ct);
+            await BatchInsert.WriteAsync(dialect, connection, tx, stored, rows, ct);
             await tx.CommitAsync(ct);
             return stored;
         }

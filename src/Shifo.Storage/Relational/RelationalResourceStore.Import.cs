@@ -58,7 +58,7 @@ public sealed partial class RelationalResourceStore
             fresh.Add(s);
             foreach (var row in p.Rows) freshRows.Add((s, row));
         }
-        await BatchInsert.ExecuteAsync(connection, tx, dialect, BatchInsert.Of(fresh, freshRows), ct);
+        await BatchInsert.WriteAsync(dialect, connection, tx, fresh, freshRows, ct);
         foreach (var p in again) await WriteNextVersionAsync(connection, tx, p, now, ct);
 
         foreach (var (line, outcome) in checkpoint.Errors)

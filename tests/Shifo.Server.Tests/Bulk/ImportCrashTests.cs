@@ -7,6 +7,7 @@ using Shifo.Storage.Postgres;
 using Shifo.Storage.Relational;
 using Shifo.Storage.Sqlite;
 using static Shifo.Server.Tests.Bulk.BulkClient;
+using static Shifo.Server.Tests.Bulk.CrashStores;
 
 namespace Shifo.Server.Tests.Bulk;
 
@@ -20,36 +21,10 @@ public sealed class ImportCrashTests
     private const int Patients = 4000; // and as many observations: 8,000 lines
 
     [Fact]
-    public async Task Sqlite_import_survives_kill_9()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "shifo-crash-" + Guid.NewGuid().ToString("N")[..12]);
-        try
-        {
-            var db = Path.Combine(dir, "data", "shifo.db");
-            await RunAsync(dir, new Dictionary<string, string> { ["Store:Provider"] = "sqlite", ["Store:SqlitePath"] = db }, () => new SqliteDialect(db));
-        }
-        finally
-        {
-            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
-        }
-    }
+    public Task Sqlite_import_survives_kill_9() => OnSqliteAsync("crash", RunAsync);
 
     [Fact]
-    public async Task Postgres_import_survives_kill_9()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "shifo-crash-" + Guid.NewGuid().ToString("N")[..12]);
-        await using var cluster = await PostgresCluster.StartAsync();
-        await cluster.CreateDatabaseAsync("crash");
-        try
-        {
-            var cs = cluster.ConnectionString("crash");
-            await RunAsync(dir, new Dictionary<string, string> { ["Store:Provider"] = "postgres", ["Store:PostgresConnectionString"] = cs }, () => new PostgresDialect(cs));
-        }
-        finally
-        {
-            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
-        }
-    }
+    public Task Postgres_import_survives_kill_9() => OnPostgresAsync("crash", RunAsync);
 
     private static async Task RunAsync(string dir, Dictionary<string, string> settings, Func<SqlDialect> dialect)
     {
@@ -106,22 +81,9 @@ public sealed class ImportCrashTests
             Assert.True(perResource > 0);
             Assert.Equal(perResource * Patients, await ScalarAsync(dialect, $"SELECT COUNT(*) FROM idx_token WHERE res_type = '{type}'"));
         }
-        // no index row of a resource (or version) that is not current
-        foreach (var table in IndexTable.All)
-            Assert.Equal(0, await ScalarAsync(dialect,
-                $"SELECT COUNT(*) FROM {table.Name} t WHERE NOT EXISTS (SELECT 1 FROM resource r WHERE r.res_type = t.res_type AND r.res_id = t.res_id AND r.version_id = t.version_id)"));
+        await AssertIndexRowsCurrentAsync(dialect);
     }
 
     private static Task<long> PositionAsync(Func<SqlDialect> dialect) =>
         ScalarAsync(dialect, "SELECT COALESCE(MAX(position), 0) FROM bulk_job");
-
-    /// <summary>A fixed test query (no input in it) against the store's database, outside the server.</summary>
-    private static async Task<long> ScalarAsync(Func<SqlDialect> dialect, string sql)
-    {
-        await using var d = dialect();
-        await using var connection = await d.OpenAsync(CancellationToken.None);
-        await using DbCommand cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync());
-    }
 }

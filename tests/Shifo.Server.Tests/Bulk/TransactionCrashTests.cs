@@ -8,6 +8,7 @@ using Shifo.Storage.Postgres;
 using Shifo.Storage.Relational;
 using Shifo.Storage.Sqlite;
 using static Shifo.Server.Tests.Bulk.BulkClient;
+using static Shifo.Server.Tests.Bulk.CrashStores;
 
 namespace Shifo.Server.Tests.Bulk;
 
@@ -23,38 +24,10 @@ public sealed class TransactionCrashTests
     private const int KillAfterAcknowledged = 40;
 
     [Fact]
-    public async Task Sqlite_transaction_stream_survives_kill_9()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "shifo-txcrash-" + Guid.NewGuid().ToString("N")[..12]);
-        try
-        {
-            var db = Path.Combine(dir, "data", "shifo.db");
-            Directory.CreateDirectory(dir);
-            await RunAsync(dir, new Dictionary<string, string> { ["Store:Provider"] = "sqlite", ["Store:SqlitePath"] = db }, () => new SqliteDialect(db));
-        }
-        finally
-        {
-            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
-        }
-    }
+    public Task Sqlite_transaction_stream_survives_kill_9() => OnSqliteAsync("txcrash", RunAsync);
 
     [Fact]
-    public async Task Postgres_transaction_stream_survives_kill_9()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "shifo-txcrash-" + Guid.NewGuid().ToString("N")[..12]);
-        await using var cluster = await PostgresCluster.StartAsync();
-        await cluster.CreateDatabaseAsync("txcrash");
-        try
-        {
-            Directory.CreateDirectory(dir);
-            var cs = cluster.ConnectionString("txcrash");
-            await RunAsync(dir, new Dictionary<string, string> { ["Store:Provider"] = "postgres", ["Store:PostgresConnectionString"] = cs }, () => new PostgresDialect(cs));
-        }
-        finally
-        {
-            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
-        }
-    }
+    public Task Postgres_transaction_stream_survives_kill_9() => OnPostgresAsync("txcrash", RunAsync);
 
     /// <summary>
     /// Bundle k: a Patient created with POST (fullUrl urn:uuid, identifier "bundle-k") and observations t{k}-o{j}
@@ -177,10 +150,7 @@ public sealed class TransactionCrashTests
         Assert.True(tokensPerObservation > 0);
         Assert.Equal(tokensPerObservation * await ScalarAsync(dialect, "SELECT COUNT(*) FROM resource WHERE res_type = 'Observation'"),
             await ScalarAsync(dialect, "SELECT COUNT(*) FROM idx_token WHERE res_type = 'Observation'"));
-        // no index row of a resource (or version) that is not current
-        foreach (var table in IndexTable.All)
-            Assert.Equal(0, await ScalarAsync(dialect,
-                $"SELECT COUNT(*) FROM {table.Name} t WHERE NOT EXISTS (SELECT 1 FROM resource r WHERE r.res_type = t.res_type AND r.res_id = t.res_id AND r.version_id = t.version_id)"));
+        await AssertIndexRowsCurrentAsync(dialect);
     }
 
     /// <summary>How many rows of a fixed test query (no input in it) fall to each Bundle number.</summary>
@@ -198,14 +168,5 @@ public sealed class TransactionCrashTests
             counts[k] = counts.GetValueOrDefault(k) + 1;
         }
         return counts;
-    }
-
-    private static async Task<long> ScalarAsync(Func<SqlDialect> dialect, string sql)
-    {
-        await using var d = dialect();
-        await using var connection = await d.OpenAsync(CancellationToken.None);
-        await using DbCommand cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync());
     }
 }
