@@ -11,6 +11,7 @@ using Shifo.Storage;
 //   ingest-tx BASE_URL BUNDLE_FOLDER CLIENTS SERVER_PID POSTMASTER_PID COPY_REFERENCE_FILE
 //   ingest-import BASE_URL CONNSTRING IMPORT_FOLDER SERVER_PID POSTMASTER_PID COPY_REFERENCE_FILE
 //   security [PATIENTS] [SECONDS] [ROUNDS] [CONNECTIONS] [REPORT_FILE]   (hosts the server in-process; bench/security/run.sh)
+//   security-ledger [PATIENTS] [REQUESTS] [ROUNDS] [CONCURRENCY]   (CPU and bytes allocated per read, security off, on, and on without a part)
 // PROVIDER is sqlite or postgres, TARGET the database file or the connection string.
 static int Int(string[] a, int i, int fallback) => a.Length > i ? int.Parse(a[i], CultureInfo.InvariantCulture) : fallback;
 
@@ -27,6 +28,8 @@ switch (args.FirstOrDefault())
         return await SearchBench.RunAsync(args[1], args[2], Int(args, 3, 1), Int(args, 4, 100), TimeSpan.FromSeconds(Int(args, 5, 60)));
     case "security":
         return await SecurityBench.RunAsync(Int(args, 1, 300), Int(args, 2, 5), Int(args, 3, 3), Int(args, 4, 16), args.Length > 5 ? args[5] : null);
+    case "security-ledger":
+        return await SecurityLedger.RunAsync(Int(args, 1, 100), Int(args, 2, 20_000), Int(args, 3, 3), Int(args, 4, 8));
     case "store-reads" when args.Length >= 4:
         var readOptions = new StoreOptions { Provider = args[1] };
         if (args[1] == "sqlite") readOptions.SqlitePath = args[2];

@@ -22,8 +22,8 @@ namespace Shifo.ServerBench;
 /// </summary>
 public static class SecurityBench
 {
-    private const string Organization = "bench-org";
-    private const string Practitioner = "bench-practitioner";
+    internal const string Organization = "bench-org";
+    internal const string Practitioner = "bench-practitioner";
 
     private sealed record Workload(string Name, IReadOnlyList<string> Paths);
 
@@ -101,7 +101,8 @@ public static class SecurityBench
         }
     }
 
-    private static async Task<WebApplication> StartAsync(string database, bool security, int demoPatients)
+    internal static async Task<WebApplication> StartAsync(string database, bool security, int demoPatients,
+        IDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -117,15 +118,16 @@ public static class SecurityBench
             ["Demo:Enabled"] = demoPatients > 0 ? "true" : "false",
             ["Demo:Patients"] = demoPatients.ToString(CultureInfo.InvariantCulture),
         };
-        var app = ShifoServer.Build([], settings);
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) settings[key] = value;
+        var app = ShifoServer.Build([], settings, services);
         await app.StartAsync();
         return app;
     }
 
-    private sealed record Sample(List<string> PatientIds, List<string> ObservationIds, List<string> Identifiers);
+    internal sealed record Sample(List<string> PatientIds, List<string> ObservationIds, List<string> Identifiers);
 
     /// <summary>The patients (ids and identifiers) and some of their observations, read from the open server.</summary>
-    private static async Task<Sample> SampleAsync(HttpClient http, int patients)
+    internal static async Task<Sample> SampleAsync(HttpClient http, int patients)
     {
         var bundle = await GetJsonAsync(http, $"Patient?_count={patients}&_elements=identifier");
         var patientIds = new List<string>();
@@ -153,7 +155,7 @@ public static class SecurityBench
     /// An organization, a practitioner working there (PractitionerRole) and one finished encounter of that practitioner
     /// at that organization for every benchmark patient: the care relationship a Practitioner token is checked against.
     /// </summary>
-    private static async Task SeedCareRelationshipAsync(HttpClient http, IReadOnlyList<string> patientIds)
+    internal static async Task SeedCareRelationshipAsync(HttpClient http, IReadOnlyList<string> patientIds)
     {
         var entries = new JsonArray
         {

@@ -41,6 +41,15 @@ public sealed class AuditQueue
         return false;
     }
 
+    /// <summary>Whether <see cref="Close"/> was called: the writer stops lingering and stores what is left.</summary>
+    public bool IsClosed => Volatile.Read(ref _closed);
+
+    private bool _closed;
+
     /// <summary>Takes no more records: the writer stores what is queued and stops.</summary>
-    public void Close() => _channel.Writer.TryComplete();
+    public void Close()
+    {
+        Volatile.Write(ref _closed, true);
+        _channel.Writer.TryComplete();
+    }
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Shifo.Fhir.Model;
 using Shifo.Storage;
@@ -15,6 +17,9 @@ public sealed class AuditWriter(AuditQueue queue, AuditEventBuilder builder, IRe
     ILogger<AuditWriter> log) : IHostedService
 {
     private readonly AuditOptions _options = Checked(options.Value);
+    /// <summary>How often a lingering flush looks whether a full batch is queued or the queue closed.</summary>
+    private static readonly TimeSpan LingerStep = TimeSpan.FromMilliseconds(50);
+
     private readonly CancellationTokenSource _abandon = new();
     private Task? _loop;
 
@@ -53,19 +58,8 @@ public sealed class AuditWriter(AuditQueue queue, AuditEventBuilder builder, IRe
         {
             while (await reader.WaitToReadAsync())
             {
-                // linger up to the flush interval to fill a batch; under load batches fill at once
-                using var linger = new CancellationTokenSource(_options.FlushInterval);
-                while (batch.Count < _options.MaxBatchSize)
-                {
-                    if (reader.TryRead(out var item)) { batch.Add(item); continue; }
-                    if (_abandon.IsCancellationRequested) break;
-                    try
-                    {
-                        // false: closed and empty (shutdown), store what we have
-                        if (!await reader.WaitToReadAsync(linger.Token)) break;
-                    }
-                    catch (OperationCanceledException) { break; }
-                }
+                await LingerAsync(reader);
+                while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var item)) batch.Add(item);
                 await StoreAsync(batch);
                 batch.Clear();
             }
@@ -75,6 +69,23 @@ public sealed class AuditWriter(AuditQueue queue, AuditEventBuilder builder, IRe
             // not expected (StoreAsync catches store failures); the queue must not silently stop
             log.LogCritical("The audit writer stopped unexpectedly ({Error}); {Count} queued audit events are not stored.", ex.GetType().Name, batch.Count + queue.Depth);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Waits up to the flush interval for a batch to fill, checking on a timer: waiting on the channel instead would
+    /// wake this loop for every record queued (thousands a second under load), and the wake-ups cost more than the
+    /// records. Ends early when a full batch is queued, at shutdown, or when told to abandon.
+    /// </summary>
+    private async Task LingerAsync(ChannelReader<PendingAudit> reader)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(_options.FlushInterval.TotalSeconds * Stopwatch.Frequency);
+        while (reader.Count < _options.MaxBatchSize && !queue.IsClosed && !_abandon.IsCancellationRequested)
+        {
+            var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+            if (left <= TimeSpan.Zero) return;
+            try { await Task.Delay(left < LingerStep ? left : LingerStep, _abandon.Token); }
+            catch (OperationCanceledException) { return; }
         }
     }
 

@@ -33,7 +33,7 @@ public sealed class FhirAuthenticationMiddleware(RequestDelegate next, IOptions<
         }
 
         var token = BearerToken(context.Request);
-        if (token is null)
+        if (token.IsEmpty)
         {
             await ChallengeAsync(context, null, "The request needs an access token: Authorization: Bearer <token>.");
             return;
@@ -67,12 +67,12 @@ public sealed class FhirAuthenticationMiddleware(RequestDelegate next, IOptions<
     private static bool IsPublic(PathString rest) =>
         rest.Equals("/metadata", StringComparison.Ordinal) || rest.StartsWithSegments("/.well-known", StringComparison.Ordinal);
 
-    private static string? BearerToken(HttpRequest request)
+    /// <summary>The token of "Bearer TOKEN", as a slice of the header (not copied: the validator copies it only when it must check it); empty when none.</summary>
+    private static ReadOnlyMemory<char> BearerToken(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return null;
-        var token = header[7..].Trim();
-        return token.Length > 0 ? token : null;
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return ReadOnlyMemory<char>.Empty;
+        return header.AsMemory(7).Trim();
     }
 
     private static Task ChallengeAsync(HttpContext context, string? error, string description)

@@ -18,7 +18,8 @@ public sealed class RequestGuard(IHttpContextAccessor http, PatientCompartment c
     /// <summary>HttpContext.Items key under which an operation names itself for the audit ("$everything").</summary>
     public const string OperationItem = "shifo.audit.operation";
 
-    private readonly HashSet<(string Interaction, string? What, string Patient)> _recorded = [];
+    // made at the first record: most requests record one access or none
+    private HashSet<(string Interaction, string? What, string Patient)>? _recorded;
     private AccessContext? _access;
 
     /// <summary>The verified caller; a request without one (or work outside any request) is refused: fail closed.</summary>
@@ -162,8 +163,8 @@ public sealed class RequestGuard(IHttpContextAccessor http, PatientCompartment c
     public void RecordLeftOut(string interaction, Verdict verdict)
     {
         if (verdict.IsAllowed) return;
-        var fresh = verdict.Owners.Where(p => _recorded.Add(("left-out:" + interaction, null, p))).ToList();
-        if (fresh.Count > 0 || verdict.Owners.Count == 0 && _recorded.Add(("left-out:" + interaction, null, "")))
+        var fresh = verdict.Owners.Where(p => (_recorded ??= []).Add(("left-out:" + interaction, null, p))).ToList();
+        if (fresh.Count > 0 || verdict.Owners.Count == 0 && (_recorded ??= []).Add(("left-out:" + interaction, null, "")))
             RecordRefusal(interaction, AuditAction.Read, null, fresh, verdict.Denied!);
     }
 
@@ -176,7 +177,7 @@ public sealed class RequestGuard(IHttpContextAccessor http, PatientCompartment c
         var perResource = label is "read" or "vread";
         foreach (var patient in verdict.Owners)
         {
-            if (!_recorded.Add((label, perResource ? what : null, patient))) continue;
+            if (!(_recorded ??= []).Add((label, perResource ? what : null, patient))) continue;
             audit.Record(access, new AuditRecord
             {
                 Interaction = label, Action = action, What = perResource ? what : null, Patient = patient,

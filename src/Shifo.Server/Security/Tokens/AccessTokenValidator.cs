@@ -10,24 +10,35 @@ namespace Shifo.Server.Security.Tokens;
 /// <summary>
 /// Checks an access token of this server: RS256 only, a known kid, a valid signature, iss and aud of this node,
 /// exp and nbf (with the clock skew), and the claims Shifo needs. Verified tokens are remembered until they expire,
-/// so that a client's repeated requests pay for the signature check once.
+/// so that a client's repeated requests pay for the signature check once: keyed on the whole token (a token differing
+/// in any character, its signature included, is checked afresh), with the base URL it was verified for, and never a
+/// failure. A remembered token is looked up from the request's Authorization header in place, without copying it.
 /// </summary>
 public sealed class AccessTokenValidator(SigningKeyRing keys, IOptions<SecurityOptions> options, TimeProvider time)
 {
     private const int CacheLimit = 100_000;
-    private readonly ConcurrentDictionary<string, AccessContext> _verified = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Verified> _verified = new(StringComparer.Ordinal);
+
+    /// <summary>A verified token and the base URL it was verified for (a node reached under two names must not accept one name's token for the other).</summary>
+    private sealed record Verified(string BaseUrl, AccessContext Access, Result Answer);
 
     public sealed record Result(AccessContext? Access, string? Error);
 
-    public async ValueTask<Result> ValidateAsync(string token, string baseUrl, CancellationToken ct)
+    public ValueTask<Result> ValidateAsync(string token, string baseUrl, CancellationToken ct) =>
+        ValidateAsync(token.AsMemory(), baseUrl, ct);
+
+    /// <param name="token">The token's characters (a slice of the Authorization header: copied only when not remembered).</param>
+    public ValueTask<Result> ValidateAsync(ReadOnlyMemory<char> token, string baseUrl, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var skew = options.Value.ClockSkew;
-        // keyed with the base URL too: a node reached under two names must not accept one name's token for the other
-        var cacheKey = baseUrl + " " + token;
-        if (_verified.TryGetValue(cacheKey, out var known))
-            return known.ExpiresAt + skew > now ? new Result(known, null) : Fail("The access token has expired.");
+        if (_verified.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(token.Span, out var known) && known.BaseUrl == baseUrl)
+            return ValueTask.FromResult(known.Access.ExpiresAt + options.Value.ClockSkew > now ? known.Answer : Fail("The access token has expired."));
+        return VerifyAsync(token.ToString(), baseUrl, now, ct);
+    }
 
+    private async ValueTask<Result> VerifyAsync(string token, string baseUrl, DateTimeOffset now, CancellationToken ct)
+    {
+        var skew = options.Value.ClockSkew;
         if (!Jws.TryRead(token, out var header, out var payload)) return Fail("The access token is not a signed JWT.");
         if (Str(header, "alg") != SigningKeyRing.Algorithm) return Fail("The access token is not signed with this server's algorithm.");
         // other tokens this server signs with the same key (the login form's) carry another typ
@@ -54,9 +65,10 @@ public sealed class AccessTokenValidator(SigningKeyRing keys, IOptions<SecurityO
             TokenId = Str(payload, "jti"),
             ExpiresAt = DateTimeOffset.FromUnixTimeSeconds(exp),
         };
+        var answer = new Result(access, null);
         if (_verified.Count >= CacheLimit) _verified.Clear();
-        _verified[cacheKey] = access;
-        return new Result(access, null);
+        _verified[token] = new Verified(baseUrl, access, answer);
+        return answer;
     }
 
     private static Result Fail(string error) => new(null, error);
