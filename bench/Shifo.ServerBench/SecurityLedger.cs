@@ -52,6 +52,8 @@ public static class SecurityLedger
             var variants = new List<Variant>
             {
                 new("off", open, null),
+                // the open server ignores the token: what sending one costs the client and Kestrel, not security
+                new("off, token sent", open, await SystemTokenAsync(full)),
                 new("on, System", full, await SystemTokenAsync(full)),
                 new("on, Practitioner", full, await PractitionerTokenAsync(full)),
                 new("on, System, no rate limiter", noLimiter, await SystemTokenAsync(noLimiter)),

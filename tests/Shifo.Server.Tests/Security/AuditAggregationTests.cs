@@ -12,7 +12,7 @@ public sealed class AuditAggregationTests
     private static readonly DateTimeOffset T0 = new(2026, 11, 21, 9, 0, 0, TimeSpan.Zero);
 
     private static PendingAudit At(int second, Shifo.Server.Security.Access.AccessContext access, AuditRecord record) =>
-        new(access, record, T0.AddSeconds(second), Guid.CreateVersion7().ToString());
+        new(access, record, T0.AddSeconds(second));
 
     [Fact]
     public void Reads_of_one_patient_by_one_caller_combine_into_one_event_with_every_resource_and_the_count()
@@ -44,7 +44,7 @@ public sealed class AuditAggregationTests
         Assert.Equal(3, combined.Count(c => c.Record.Denied is not null || c.Record.Emergency));
 
         // the combined event is valid and tells the patient how often and what
-        var node = new AuditEventBuilder(new AuditNode("node-1")).Build(p1.Id, p1.Recorded, p1.Access, p1.Record);
+        var node = new AuditEventBuilder(new AuditNode("node-1")).Build(AuditEventBuilder.NewId(), p1.Recorded, p1.Access, p1.Record);
         Assert.True(new FhirValidator().Validate(node).IsValid);
         var json = JsonNode.Parse(FhirJsonWriter.ToJson(node))!;
         var entities = json["entity"]!.AsArray();

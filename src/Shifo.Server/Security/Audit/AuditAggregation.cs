@@ -14,53 +14,65 @@ public static class AuditAggregation
 
     public static IReadOnlyList<PendingAudit> Combine(IReadOnlyList<PendingAudit> batch)
     {
-        var combined = new List<PendingAudit>(batch.Count);
-        var groups = new Dictionary<GroupKey, int>();
-        var whats = new Dictionary<int, (List<string> List, HashSet<string> Seen)>();
+        // in the order first seen: a record that stays alone, or the group a combined event is made of
+        var order = new List<(PendingAudit? Alone, Group? Group)>(batch.Count);
+        var groups = new Dictionary<GroupKey, Group>();
         foreach (var pending in batch)
         {
             var record = pending.Record;
             if (record.Denied is not null || record.Emergency || record.Action is not (AuditAction.Read or AuditAction.Execute))
             {
-                combined.Add(pending);
+                order.Add((pending, null));
                 continue;
             }
             var a = pending.Access;
             var key = new GroupKey(a.Subject, a.ClientId, a.Role, a.FhirUser, a.Organization, a.RemoteAddress, a.TokenId,
                 record.Interaction, record.Action, record.Patient, record.Query, record.Operation);
-            if (!groups.TryGetValue(key, out var at))
-            {
-                groups[key] = combined.Count;
-                combined.Add(pending);
-                continue;
-            }
-            var first = combined[at];
-            if (!whats.TryGetValue(at, out var listed))
-            {
-                listed = ([], new HashSet<string>(StringComparer.Ordinal));
-                if (first.Record.What is { } w) { listed.List.Add(w); listed.Seen.Add(w); }
-                whats[at] = listed;
-            }
-            if (record.What is { } what && listed.List.Count < MaxResourcesListed + 1 && listed.Seen.Add(what)) listed.List.Add(what);
-            var started = Earliest(first.Record.Started ?? first.Recorded, record.Started ?? pending.Recorded);
-            combined[at] = first with
-            {
-                Recorded = pending.Recorded > first.Recorded ? pending.Recorded : first.Recorded,
-                Record = first.Record with { Started = started, Accesses = first.Record.Accesses + record.Accesses },
-            };
+            if (groups.TryGetValue(key, out var group)) group.Add(pending);
+            else order.Add((null, groups[key] = new Group(pending)));
         }
-        foreach (var (at, listed) in whats)
-        {
-            var entry = combined[at];
-            combined[at] = entry with
-            {
-                Record = entry.Record with { What = listed.List.FirstOrDefault(), MoreWhat = listed.List.Skip(1).Take(MaxResourcesListed - 1).ToList() },
-            };
-        }
+        var combined = new List<PendingAudit>(order.Count);
+        foreach (var (alone, group) in order) combined.Add(alone ?? group!.Result());
         return combined;
     }
 
-    private static DateTimeOffset Earliest(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+    /// <summary>The records combined into one event, accumulated in place: one look-up per record, no copies.</summary>
+    private sealed class Group(PendingAudit first)
+    {
+        private DateTimeOffset _started = first.Record.Started ?? first.Recorded;
+        private DateTimeOffset _recorded = first.Recorded;
+        private int _accesses = first.Record.Accesses;
+        private List<string>? _whats;
+        private HashSet<string>? _seen;
+
+        public void Add(PendingAudit pending)
+        {
+            if (_whats is null)
+            {
+                _whats = [];
+                _seen = new HashSet<string>(StringComparer.Ordinal);
+                if (first.Record.What is { } w) { _whats.Add(w); _seen.Add(w); }
+            }
+            var record = pending.Record;
+            if (record.What is { } what && _whats.Count < MaxResourcesListed + 1 && _seen!.Add(what)) _whats.Add(what);
+            var started = record.Started ?? pending.Recorded;
+            if (started < _started) _started = started;
+            if (pending.Recorded > _recorded) _recorded = pending.Recorded;
+            _accesses += record.Accesses;
+        }
+
+        public PendingAudit Result() => _whats is null
+            ? first
+            : first with
+            {
+                Recorded = _recorded,
+                Record = first.Record with
+                {
+                    Started = _started, Accesses = _accesses,
+                    What = _whats.FirstOrDefault(), MoreWhat = _whats.Skip(1).Take(MaxResourcesListed - 1).ToList(),
+                },
+            };
+    }
 
     private readonly record struct GroupKey(string Subject, string ClientId, Access.AccessRole Role, string? FhirUser, string? Organization,
         string? RemoteAddress, string? TokenId, string Interaction, AuditAction Action, string? Patient, string? Query, string? Operation);

@@ -4,8 +4,11 @@ using Shifo.Server.Security.Access;
 
 namespace Shifo.Server.Security.Audit;
 
-/// <summary>An access reported but not stored yet; the AuditEvent is built by the writer, off the request path.</summary>
-public sealed record PendingAudit(AccessContext Access, AuditRecord Record, DateTimeOffset Recorded, string Id);
+/// <summary>
+/// An access reported but not stored yet; the AuditEvent (and its id, fixed before the first try to store it) is built
+/// by the writer, off the request path — most records are combined into another's event and never need one.
+/// </summary>
+public sealed record PendingAudit(AccessContext Access, AuditRecord Record, DateTimeOffset Recorded);
 
 /// <summary>
 /// The bounded queue between requests and <see cref="AuditWriter"/>. A full queue makes the reporting request wait:

@@ -31,6 +31,6 @@ public sealed class AuditTrail(AuditQueue queue, AuditEventBuilder builder, Audi
     {
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(record);
-        return new PendingAudit(access, record, time.GetUtcNow(), AuditEventBuilder.NewId());
+        return new PendingAudit(access, record, time.GetUtcNow());
     }
 }

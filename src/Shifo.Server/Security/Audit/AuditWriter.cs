@@ -97,7 +97,7 @@ public sealed class AuditWriter(AuditQueue queue, AuditEventBuilder builder, IRe
         var unbuildable = 0;
         foreach (var pending in batch)
         {
-            try { nodes.Add(builder.Build(pending.Id, pending.Recorded, pending.Access, pending.Record)); }
+            try { nodes.Add(builder.Build(AuditEventBuilder.NewId(), pending.Recorded, pending.Access, pending.Record)); }
             catch (Exception ex) when (ex is ArgumentException or InvalidOperationException) { unbuildable++; }
         }
         if (unbuildable > 0) GiveUp(unbuildable, "could not be built");
@@ -130,7 +130,7 @@ public sealed class AuditWriter(AuditQueue queue, AuditEventBuilder builder, IRe
             }
             catch (ConcurrentWriteException) when (attempt > 1 && nodes.Count == 1)
             {
-                // the ids are fixed when queued: an earlier try committed, only its answer was lost
+                // the ids are fixed when the events are built, before the first try: an earlier try committed, only its answer was lost
                 Interlocked.Add(ref _stored, 1);
                 return true;
             }

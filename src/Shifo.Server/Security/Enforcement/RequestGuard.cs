@@ -18,7 +18,8 @@ public sealed class RequestGuard(IHttpContextAccessor http, PatientCompartment c
     /// <summary>HttpContext.Items key under which an operation names itself for the audit ("$everything").</summary>
     public const string OperationItem = "shifo.audit.operation";
 
-    // made at the first record: most requests record one access or none
+    // what this request recorded already: most record one access or none, so the set is made at the second
+    private (string Interaction, string? What, string Patient)? _firstRecorded;
     private HashSet<(string Interaction, string? What, string Patient)>? _recorded;
     private AccessContext? _access;
 
@@ -163,8 +164,8 @@ public sealed class RequestGuard(IHttpContextAccessor http, PatientCompartment c
     public void RecordLeftOut(string interaction, Verdict verdict)
     {
         if (verdict.IsAllowed) return;
-        var fresh = verdict.Owners.Where(p => (_recorded ??= []).Add(("left-out:" + interaction, null, p))).ToList();
-        if (fresh.Count > 0 || verdict.Owners.Count == 0 && (_recorded ??= []).Add(("left-out:" + interaction, null, "")))
+        var fresh = verdict.Owners.Where(p => FirstTime(("left-out:" + interaction, null, p))).ToList();
+        if (fresh.Count > 0 || verdict.Owners.Count == 0 && FirstTime(("left-out:" + interaction, null, "")))
             RecordRefusal(interaction, AuditAction.Read, null, fresh, verdict.Denied!);
     }
 
@@ -177,7 +178,7 @@ public sealed class RequestGuard(IHttpContextAccessor http, PatientCompartment c
         var perResource = label is "read" or "vread";
         foreach (var patient in verdict.Owners)
         {
-            if (!(_recorded ??= []).Add((label, perResource ? what : null, patient))) continue;
+            if (!FirstTime((label, perResource ? what : null, patient))) continue;
             audit.Record(access, new AuditRecord
             {
                 Interaction = label, Action = action, What = perResource ? what : null, Patient = patient,
@@ -195,6 +196,19 @@ public sealed class RequestGuard(IHttpContextAccessor http, PatientCompartment c
         if (what.StartsWith("AuditEvent/", StringComparison.Ordinal)) yield break;
         foreach (var patient in verdict.Owners)
             yield return audit.ForWrite(Access, new AuditRecord { Interaction = interaction, Action = action, What = what, Patient = patient, Emergency = verdict.Emergency });
+    }
+
+    /// <summary>Whether this is the first time the request records this (interaction, resource, patient).</summary>
+    private bool FirstTime((string Interaction, string? What, string Patient) entry)
+    {
+        if (_firstRecorded is null)
+        {
+            _firstRecorded = entry;
+            return true;
+        }
+        if (_firstRecorded.Value.Equals(entry)) return false;
+        _recorded ??= [_firstRecorded.Value];
+        return _recorded.Add(entry);
     }
 
     private (string Label, string? Operation) Label(string interaction, AuditAction action) =>

@@ -26,14 +26,13 @@ public static class RateLimiting
             RateLimitPartition.GetTokenBucketLimiter(ClientPartitionKey.For(context), _ => Bucket(settings.Burst, settings.PermitsPerSecond, TimeSpan.FromSeconds(1))));
         // one token every 60/N seconds rather than N at the top of each minute: no burst of guesses at each refill
         var tokenRefill = TimeSpan.FromSeconds(60.0 / settings.TokenEndpointPermitsPerMinute);
+        // asked only for requests to the token endpoint (see ClientRateLimiter)
         var tokenEndpoint = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            context.Request.Path.Equals(TokenEndpoint, StringComparison.OrdinalIgnoreCase)
-                ? RateLimitPartition.GetTokenBucketLimiter(ClientPartitionKey.RemoteAddress(context), _ => Bucket(settings.TokenEndpointBurst, 1, tokenRefill))
-                : RateLimitPartition.GetNoLimiter(""));
+            RateLimitPartition.GetTokenBucketLimiter(ClientPartitionKey.RemoteAddress(context), _ => Bucket(settings.TokenEndpointBurst, 1, tokenRefill)));
 
         return services.AddRateLimiter(limiter =>
         {
-            limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(tokenEndpoint, perClient);
+            limiter.GlobalLimiter = new ClientRateLimiter(perClient, tokenEndpoint);
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = (rejected, ct) => new ValueTask(WriteRefusalAsync(rejected.HttpContext, rejected.Lease));
         });
