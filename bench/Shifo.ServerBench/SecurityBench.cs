@@ -36,8 +36,8 @@ public static class SecurityBench
         public long Errors => Wrk.Errors;
     }
 
-    /// <summary>After each run: long enough for the audit writer (1 s flush interval) to store what the run queued, so its CPU counts for that run.</summary>
-    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(1500);
+    /// <summary>After each run: long enough for the audit writer (3 s flush interval, Security:Audit:FlushInterval) to store what the run queued, so its CPU counts for that run.</summary>
+    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(3500);
 
     public static async Task<int> RunAsync(int patients, int seconds, int rounds, int connections, string? reportPath)
     {

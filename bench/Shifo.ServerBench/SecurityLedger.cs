@@ -17,6 +17,7 @@ namespace Shifo.ServerBench;
 /// requests per variant in interleaved rounds. Per request: process CPU and bytes allocated (exact, and what the
 /// client allocates is the same for all, so differences are the server's). The differences between variants are the
 /// parts' shares; a diagnostic for finding where the security budget goes, not a figure to hold against the goal.
+/// First, <see cref="SecurityStages"/> times each step on its own (ROUNDS 0: only that).
 /// </summary>
 public static class SecurityLedger
 {
@@ -64,6 +65,12 @@ public static class SecurityLedger
                 ("read Patient", sample.PatientIds.Select(id => $"/fhir/Patient/{id}").ToList()),
                 ("read Observation", sample.ObservationIds.Select(id => $"/fhir/Observation/{id}").ToList()),
             };
+
+            Console.WriteLine($"# Security steps, one by one (secured server's own services; load average {LoadAverage()})");
+            Console.WriteLine();
+            var systemToken = variants[2].Token!;
+            Console.WriteLine(await SecurityStages.MeasureAsync(full, Url(full), systemToken, sample.PatientIds[0], sample.ObservationIds[0]));
+            if (rounds == 0) return 0;
 
             Console.Error.WriteLine("== warm-up");
             foreach (var (_, paths) in workloads)
@@ -118,8 +125,8 @@ public static class SecurityLedger
                 if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{variant.Name}: {(int)response.StatusCode}");
             }
         })));
-        // the audit writer's flush interval is 1 s: let it store what this run queued, so that its cost counts here
-        await Task.Delay(1500);
+        // the audit writer's flush interval is 3 s: let it store what this run queued, so that its cost counts here
+        await Task.Delay(3500);
         process.Refresh();
         var cpu = (process.TotalProcessorTime - cpuBefore).TotalMicroseconds / requests;
         var bytes = (double)(GC.GetTotalAllocatedBytes(precise: true) - bytesBefore) / requests;

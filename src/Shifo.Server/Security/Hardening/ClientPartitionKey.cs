@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Primitives;
 
@@ -18,10 +19,26 @@ public static class ClientPartitionKey
     /// <summary>Longer or odd client ids are not trusted as keys; such requests fall back to the remote address.</summary>
     private const int MaxClientIdLength = 128;
 
-    public static string For(HttpContext context) =>
-        UnverifiedClientId(context.Request.Headers.Authorization) is { } clientId
-            ? "client:" + clientId
-            : RemoteAddress(context);
+    /// <summary>Most Authorization values whose keys are remembered (past it the memory starts afresh), and the longest: at most a few MB.</summary>
+    private const int RememberedLimit = 1_000;
+    private const int RememberedMaxLength = 4096;
+
+    // decoding and reading the payload on every request cost more than the rest of the limiter: a client repeats its
+    // token, so the key is remembered per Authorization value (the whole value: any other token is read afresh)
+    private static readonly ConcurrentDictionary<string, string> Remembered = new(StringComparer.Ordinal);
+
+    public static string For(HttpContext context)
+    {
+        var authorization = context.Request.Headers.Authorization;
+        if (authorization.Count != 1 || authorization[0] is not { Length: > 0 } value) return RemoteAddress(context);
+        if (Remembered.TryGetValue(value, out var known)) return known;
+        if (UnverifiedClientId(authorization) is not { } clientId) return RemoteAddress(context);
+        var key = "client:" + clientId;
+        if (value.Length > RememberedMaxLength) return key;
+        if (Remembered.Count >= RememberedLimit) Remembered.Clear();
+        Remembered[value] = key;
+        return key;
+    }
 
     public static string RemoteAddress(HttpContext context) => "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
 
