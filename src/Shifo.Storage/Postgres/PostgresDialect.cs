@@ -75,6 +75,11 @@ public sealed partial class PostgresDialect(string connectionString) : SqlDialec
 
     public override string? KeyLock => "SELECT pg_advisory_xact_lock(@k)";
 
+    public override string? AnnounceChange => "SELECT pg_notify(@c, @p)";
+
+    /// <summary>The connection string as configured, for a connection of its own outside the pool (the change listener).</summary>
+    internal string ConnectionString => _settings.ConnectionString;
+
     public override bool IsUniqueViolation(Exception ex) => ex is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
     public override string CreateSchemaVersionTable =>

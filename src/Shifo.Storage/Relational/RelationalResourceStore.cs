@@ -63,7 +63,7 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
         await using var connection = await dialect.OpenAsync(ct);
         await using var tx = await dialect.BeginWriteAsync(connection, ct);
         var result = await WriteInAsync(connection, tx, type, id, resource, expected, mustBeNew, ct);
-        await tx.CommitAsync(ct);
+        await CommitAnnouncedAsync(connection, tx, ChangesExisting(result.Stored) ? [(type, id)] : [], ct);
         return result;
     }
 
@@ -140,12 +140,29 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
 
     public Task<StoredResource?> ReadAsync(string resourceType, string id, CancellationToken ct = default)
     {
-        // the hottest statement, kept prepared per connection: parsed and planned once (the same plan for every id);
-        // dynamic search SQL is left unprepared so that PostgreSQL plans it for its values
-        return dialect.ReadPreparedAsync(dialect.ReadCurrent, [("@t", resourceType), ("@i", id)], FirstRow, ct);
+        if (ReadCache is not { } cache) return ReadCurrentAsync(resourceType, id, ct);
+        var key = Caching.CacheKey.Current(resourceType, id);
+        return cache.TryGet(key, out var hit)
+            ? Task.FromResult<StoredResource?>(hit)
+            : ReadThroughAsync(cache, key, () => ReadCurrentAsync(resourceType, id, ct));
     }
 
-    public Task<StoredResource?> ReadVersionAsync(string resourceType, string id, long versionId, CancellationToken ct = default) =>
+    // the hottest statement, kept prepared per connection: parsed and planned once (the same plan for every id);
+    // dynamic search SQL is left unprepared so that PostgreSQL plans it for its values
+    private Task<StoredResource?> ReadCurrentAsync(string resourceType, string id, CancellationToken ct) =>
+        dialect.ReadPreparedAsync(dialect.ReadCurrent, [("@t", resourceType), ("@i", id)], FirstRow, ct);
+
+    public Task<StoredResource?> ReadVersionAsync(string resourceType, string id, long versionId, CancellationToken ct = default)
+    {
+        if (ReadCache is not { } cache) return ReadStoredVersionAsync(resourceType, id, versionId, ct);
+        // a version never changes once committed: its entry needs no invalidation
+        var key = new Caching.CacheKey(resourceType, id, versionId);
+        return cache.TryGet(key, out var hit)
+            ? Task.FromResult<StoredResource?>(hit)
+            : ReadThroughAsync(cache, key, () => ReadStoredVersionAsync(resourceType, id, versionId, ct));
+    }
+
+    private Task<StoredResource?> ReadStoredVersionAsync(string resourceType, string id, long versionId, CancellationToken ct) =>
         dialect.ReadPreparedAsync(dialect.ReadVersion, [("@t", resourceType), ("@i", id), ("@v", versionId)], FirstRow, ct);
 
     private static readonly Func<DbDataReader, CancellationToken, Task<StoredResource?>> FirstRow =

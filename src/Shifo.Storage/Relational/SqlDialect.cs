@@ -49,6 +49,12 @@ public abstract class SqlDialect : IAsyncDisposable
     /// <summary>SQL taking a transaction-scoped lock on the 64-bit key @k; null where write transactions are serialized anyway.</summary>
     public virtual string? KeyLock => null;
 
+    /// <summary>
+    /// Announces changed resources to the other nodes' read caches, run inside the writing transaction with @c (channel)
+    /// and @p (payload) so that it is delivered on commit only; null where no other node can share the database.
+    /// </summary>
+    public virtual string? AnnounceChange => null;
+
     /// <summary>Settings that must be made outside any transaction before the schema is touched (SQLite: WAL).</summary>
     public virtual Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
 
