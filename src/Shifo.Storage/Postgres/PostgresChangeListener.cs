@@ -14,8 +14,8 @@ public sealed class PostgresChangeListener(string connectionString, ReadCache ca
     /// <summary>Without traffic the connection is checked this often, so that a silently dead one is noticed.</summary>
     private static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(5);
 
-    /// <summary>The application_name of the listening connection (visible in pg_stat_activity).</summary>
-    public const string ApplicationName = "shifo-read-cache-listener";
+    /// <summary>The application_name of the listening connection, followed by the node id (visible in pg_stat_activity).</summary>
+    public const string ApplicationNamePrefix = "shifo-read-cache-";
 
     /// <summary>Told when the connection failed (the cache is suspended already); the exception carries no data values.</summary>
     public event Action<Exception>? ConnectionLost;
@@ -25,7 +25,7 @@ public sealed class PostgresChangeListener(string connectionString, ReadCache ca
         var settings = new NpgsqlConnectionStringBuilder(connectionString)
         {
             Pooling = false,
-            ApplicationName = ApplicationName,
+            ApplicationName = ApplicationNamePrefix + cache.NodeId, // one per node, within the 63 characters allowed
             CommandTimeout = (int)PingInterval.TotalSeconds,
             TcpKeepAlive = true,
         };
