@@ -258,6 +258,33 @@ public sealed class ReadCacheTests(TwoNodeFixture nodes, ITestOutputHelper outpu
     }
 
     [Fact]
+    public void Change_messages_stay_under_the_notify_limit_and_reach_only_other_nodes()
+    {
+        var writer = new ReadCache(1 << 20);
+        var reader = new ReadCache(1 << 20);
+        reader.Resume();
+        var keys = Enumerable.Range(0, 500).Select(i => ("Observation", $"{i:D4}-{new string('x', 60)}")).ToList();
+        var v1 = new Shifo.Storage.Model.StoredResource("Observation", keys[0].Item2, 1, DateTimeOffset.UnixEpoch, Shifo.Storage.Model.ChangeKind.Create, [1]);
+        foreach (var (type, id) in keys) reader.Fill(CacheKey.Current(type, id), reader.BeginFill(CacheKey.Current(type, id)), v1 with { Id = id });
+        Assert.Equal(500, reader.Count);
+
+        var messages = ChangeMessages.Encode(writer.NodeId, keys);
+        Assert.InRange(messages.Count, 5, ChangeMessages.MaxMessagesPerTransaction);
+        Assert.All(messages, m => Assert.True(Encoding.UTF8.GetByteCount(m) <= ChangeMessages.MaxPayloadBytes));
+        Assert.All(messages, m => Assert.False(ChangeMessages.Apply(writer, m))); // its own: already applied
+        Assert.All(messages, m => Assert.True(ChangeMessages.Apply(reader, m)));
+        Assert.Equal(0, reader.Count);
+
+        // too many to list: one message that empties every other node's cache
+        var many = Enumerable.Range(0, 5000).Select(i => ("Observation", $"{i:D4}-{new string('x', 60)}")).ToList();
+        var all = Assert.Single(ChangeMessages.Encode(writer.NodeId, many));
+        reader.Fill(CacheKey.Current("Patient", "p"), reader.BeginFill(CacheKey.Current("Patient", "p")), v1 with { ResourceType = "Patient", Id = "p" });
+        Assert.True(ChangeMessages.Apply(reader, all));
+        Assert.Equal(0, reader.Count);
+        Assert.True(reader.IsCoherent);
+    }
+
+    [Fact]
     public void SQLite_stores_have_no_read_cache()
     {
         var options = new StoreOptions { Provider = "sqlite", SqlitePath = Path.Combine(Path.GetTempPath(), $"rc-{Guid.NewGuid():N}.db") };
