@@ -17,8 +17,10 @@ public sealed class PostgresChangeListener(string connectionString, ReadCache ca
     /// <summary>The application_name of the listening connection, followed by the node id (visible in pg_stat_activity).</summary>
     public const string ApplicationNamePrefix = "shifo-read-cache-";
 
-    /// <summary>Told when the connection failed (the cache is suspended already); the exception carries no data values.</summary>
+    /// <summary>Told when the connection failed or could not be made (the cache is suspended already), once per outage.</summary>
     public event Action<Exception>? ConnectionLost;
+
+    private bool _reportNext = true;
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -42,7 +44,9 @@ public sealed class PostgresChangeListener(string connectionString, ReadCache ca
             catch (Exception ex)
             {
                 cache.Suspend();
-                ConnectionLost?.Invoke(ex);
+                // told once per outage, not on every failed reconnect while the database is away
+                if (_reportNext) ConnectionLost?.Invoke(ex);
+                _reportNext = false;
             }
             finally
             {
@@ -72,6 +76,7 @@ public sealed class PostgresChangeListener(string connectionString, ReadCache ca
             await listen.ExecuteNonQueryAsync(ct);
         // changes committed before LISTEN took effect were never heard: start from nothing
         cache.Resume();
+        _reportNext = true;
         while (true)
         {
             if (await connection.WaitAsync(PingInterval, ct)) continue;
