@@ -63,6 +63,18 @@ internal sealed class PropertyTable
         }
     }
 
+    /// <summary>
+    /// How many children the last object read against this table had (objects of one type tend to be alike), capped:
+    /// the parser sizes the next one's children list by it. Threads racing on it only make the guess a little worse.
+    /// </summary>
+    public int ChildCountHint
+    {
+        get => _childCountHint;
+        set => _childCountHint = Math.Min(value, MaxChildCountHint);
+    }
+    private int _childCountHint;
+    private const int MaxChildCountHint = 32;
+
     /// <summary>The children map this table was built from.</summary>
     public IReadOnlyDictionary<string, ChildSlot> Slots { get; }
 
