@@ -101,10 +101,5 @@ internal sealed class PropertyTable
         }
     }
 
-    private static int Hash(ReadOnlySpan<byte> name)
-    {
-        var h = (uint)name.Length;
-        foreach (var c in name) h = (h ^ c) * 16777619u;
-        return (int)(h ^ (h >> 15));
-    }
+    private static int Hash(ReadOnlySpan<byte> name) => Utf8Hash.Of(name);
 }

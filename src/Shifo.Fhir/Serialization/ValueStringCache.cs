@@ -33,12 +33,5 @@ internal sealed class ValueStringCache
         _strings[slot] = text;
     }
 
-    private static int Slot(ReadOnlySpan<byte> utf8) => Hash(utf8) & (SlotCount - 1);
-
-    private static int Hash(ReadOnlySpan<byte> utf8)
-    {
-        var h = 2166136261u;
-        foreach (var b in utf8) h = (h ^ b) * 16777619u;
-        return (int)(h ^ (h >> 13));
-    }
+    private static int Slot(ReadOnlySpan<byte> utf8) => Utf8Hash.Of(utf8) & (SlotCount - 1);
 }
