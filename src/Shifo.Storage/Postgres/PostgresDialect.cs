@@ -185,6 +185,12 @@ public sealed partial class PostgresDialect(string connectionString) : SqlDialec
     public override string IndexRowsOf(string table, string alias, string type, string resId) =>
         $"(SELECT * FROM {table} WHERE res_type = {type} AND res_id = {resId} OFFSET 0) {alias}";
 
+    public override string ComputeOnceFence => " OFFSET 0";
+
+    // a text[] parameter: one plan whatever the number of ids
+    public override string AnyOf(string column, IReadOnlyCollection<string> values, Search.SqlParameters p) =>
+        $"{column} = ANY({p.Add(values.ToArray())})";
+
     /// <summary>_total=estimate: the planner's row estimate for the count's input, from EXPLAIN, without counting.</summary>
     public override async Task<long?> EstimateRowsAsync(DbConnection connection, DbCommand select, CancellationToken ct)
     {

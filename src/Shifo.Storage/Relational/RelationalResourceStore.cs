@@ -175,7 +175,7 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
     }
 
     /// <summary>Reads (res_type, res_id, version_id, last_updated, change, json) starting at column <paramref name="first"/>.</summary>
-    private static StoredResource Materialize(DbDataReader reader, int first) => new(
+    internal static StoredResource Materialize(DbDataReader reader, int first) => new(
         reader.GetString(first),
         reader.GetString(first + 1),
         reader.GetInt64(first + 2),
@@ -290,7 +290,7 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
 
         var included = compiled.Includes.Count == 0 || matches.Count == 0
             ? []
-            : await new IncludeLoader(connection).LoadAsync(matches, compiled.Includes, ct);
+            : await new IncludeLoader(connection, dialect).LoadAsync(matches, compiled.Includes, ct);
         return new SearchPage(matches, included, total, next, previous, compiled.Issues, compiled.Understood);
     }
 
@@ -298,25 +298,6 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
     {
         await using var count = Command(connection, null, compiled.CountSql, compiled.Parameters);
         return Convert.ToInt64(await count.ExecuteScalarAsync(ct));
-    }
-
-    /// <summary>Current, not deleted resources by type and ids (for _include and _revinclude).</summary>
-    internal static async Task<List<StoredResource>> ReadManyAsync(DbConnection connection, string type, IReadOnlyCollection<string> ids, CancellationToken ct)
-    {
-        var result = new List<StoredResource>();
-        foreach (var chunk in ids.Chunk(500))
-        {
-            var p = new SqlParameters();
-            var sql = $"""
-                SELECT v.res_type, v.res_id, v.version_id, v.last_updated, v.change, v.json
-                FROM resource r JOIN resource_version v ON v.res_type = r.res_type AND v.res_id = r.res_id AND v.version_id = r.version_id
-                WHERE r.res_type = {p.Add(type)} AND r.is_deleted = {p.Add(false)} AND r.res_id IN ({string.Join(", ", chunk.Select(p.Add))})
-                """;
-            await using var cmd = Command(connection, null, sql, p);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) result.Add(Materialize(reader, 0));
-        }
-        return result;
     }
 
     internal static DbCommand CommandFor(DbConnection connection, string sql, SqlParameters parameters) => Command(connection, null, sql, parameters);

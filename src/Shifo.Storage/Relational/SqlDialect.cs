@@ -136,6 +136,20 @@ public abstract class SqlDialect : IAsyncDisposable
     /// </summary>
     public virtual string IndexRowsOf(string table, string alias, string type, string resId) => $"{table} {alias} INDEXED BY {table}_res";
 
+    /// <summary>
+    /// Appended to a derived table whose computed columns are used more than once (a sort value in its null flag and
+    /// its value) so that the planner computes them once per row instead of inlining the subquery into each use.
+    /// Default (SQLite): LIMIT -1, which keeps it from being flattened into a query that has a LIMIT of its own.
+    /// </summary>
+    public virtual string ComputeOnceFence => " LIMIT -1";
+
+    /// <summary>
+    /// A condition that <paramref name="column"/> is one of <paramref name="values"/>, as one parameter whatever their
+    /// number (one statement for a whole page of ids, no chunking). Default (SQLite): the values as a JSON array read by json_each.
+    /// </summary>
+    public virtual string AnyOf(string column, IReadOnlyCollection<string> values, Search.SqlParameters p) =>
+        $"{column} IN (SELECT value FROM json_each({p.Add(System.Text.Json.JsonSerializer.Serialize(values))}))";
+
     /// <summary>An estimated row count of a SELECT, or null when the dialect has no cheaper way than counting.</summary>
     public virtual Task<long?> EstimateRowsAsync(DbConnection connection, DbCommand select, CancellationToken ct) => Task.FromResult<long?>(null);
 
