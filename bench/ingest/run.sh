@@ -8,6 +8,7 @@
 #   bare table (doc jsonb). Rates in resources/s, the ratio to COPY, the rate of the first and last 10 % of the
 #   resources, the server's peak RSS (VmHWM). Loopback only; everything removed at the end. Not part of the tests.
 # Usage: bench/ingest/run.sh [PATIENTS] [CLIENTS]      (SHIFO_BENCH_SERVER=path/Shifo.Server.dll to measure another build)
+#   SHIFO_BENCH_ONLY=import: skips the transaction Bundles (a large $import for growth and peak RSS in reasonable time)
 #   SHIFO_BENCH_PERF=dir: `perf record -g` of the server during each phase into dir/{tx,import}.perf.data, managed
 #   frames resolved (perf map on, W^X off); read with `perf report -i dir/tx.perf.data --no-children --sort symbol`
 set -euo pipefail
@@ -64,7 +65,7 @@ perf_stop() { [ -n "$perf_pid" ] || return 0; kill -INT "$perf_pid"; wait "$perf
 
 echo "== synth: $patients patients, NDJSON and transaction Bundles" >&2
 $shifo synth --out "$work/ndjson" --format ndjson --patients "$patients" --seed 4 >&2
-$shifo synth --out "$work/bundles" --format bundle --patients "$patients" --seed 4 >&2
+[ "${SHIFO_BENCH_ONLY:-}" = import ] || $shifo synth --out "$work/bundles" --format bundle --patients "$patients" --seed 4 >&2
 
 pg_start
 pg_as "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres shifo_tx
@@ -73,6 +74,7 @@ rows="$work/rows.md"
 postmaster=$(head -1 "$pg_dir/data/postmaster.pid")
 copy() { $bench ingest-copy "$pg_cs" "$work/ndjson" "$postmaster" >>"$rows"; }
 
+if [ "${SHIFO_BENCH_ONLY:-}" != import ]; then
 echo "== transaction Bundles, $clients clients" >&2
 copy
 start_server shifo_tx
@@ -80,6 +82,7 @@ perf_start tx
 $bench ingest-tx "$base" "$work/bundles" "$clients" "$server_pid" "$postmaster" "$work/copy-reference" >>"$rows" || echo "(some Bundles failed)" >&2
 perf_stop
 stop_server
+fi
 
 echo "== \$import" >&2
 copy
