@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Shifo.Server.Hosting;
 using Shifo.Server.Pipeline;
