@@ -1,4 +1,5 @@
 using Shifo.Fhir.Definitions;
+using Shifo.Storage.Caching;
 using Shifo.Storage.Indexing;
 using Shifo.Storage.Postgres;
 using Shifo.Storage.Relational;
@@ -21,6 +22,13 @@ public static class ResourceStoreFactory
             var other => throw new InvalidOperationException($"Unknown Store:Provider '{other}': use sqlite or postgres."),
         };
         var definitions = FhirDefinitions.R4;
-        return new RelationalResourceStore(dialect, new SearchIndexer(definitions, new FhirPathEngine()), new FhirSearchCompiler(definitions, clock), clock);
+        // SQLite stays uncached: another process (the CLI's import) may write the file without telling anyone
+        var cache = options.ReadCache.Enabled && dialect is PostgresDialect
+            ? new ReadCache(Math.Max(1, options.ReadCache.MaxMegabytes) * 1024L * 1024L)
+            : null;
+        return new RelationalResourceStore(dialect, new SearchIndexer(definitions, new FhirPathEngine()), new FhirSearchCompiler(definitions, clock), clock)
+        {
+            ReadCache = cache,
+        };
     }
 }

@@ -17,4 +17,7 @@ public sealed class StoreOptions
 
     /// <summary>An Npgsql connection string, e.g. "Host=127.0.0.1;Port=5432;Database=shifo;Username=shifo".</summary>
     public string? PostgresConnectionString { get; set; }
+
+    /// <summary>Section "Store:ReadCache": the cache of current versions for reads by id (PostgreSQL only).</summary>
+    public Caching.ReadCacheOptions ReadCache { get; set; } = new();
 }

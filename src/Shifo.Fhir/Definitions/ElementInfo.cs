@@ -43,6 +43,9 @@ public sealed class ElementInfo
     public List<ElementInfo> InlineChildren { get; } = [];
 
     internal ChildMap? ChildMapCache;
+
+    /// <summary>This element's slot in the validation plans of its parent (set by the first plan built; checked on use).</summary>
+    internal int PlanSlot = -1;
     internal Dictionary<string, IReadOnlyDictionary<string, ChildSlot>>? TypedChildMapCache;
 
     public override string ToString() => Path;

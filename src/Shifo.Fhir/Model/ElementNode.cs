@@ -70,6 +70,12 @@ public sealed class ElementNode
 
     private static readonly List<ElementNode> NoChildren = [];
 
+    /// <summary>Sizes the children list before the first child arrives (the parser's guess), so that it is not grown step by step.</summary>
+    internal void ReserveChildren(int capacity)
+    {
+        if (_children is null && capacity > 0) _children = new List<ElementNode>(capacity);
+    }
+
     public void Add(ElementNode child)
     {
         child.Parent = this;

@@ -142,6 +142,7 @@ public sealed class FhirJsonParser
     {
         // attach first so that locations of issues inside are right
         attachTo?.Add(node);
+        node.ReserveChildren(properties.ChildCountHint);
         var depth = reader.CurrentDepth;
         var seen = RentSeenList(depth);
         _extrasSeen[depth] = false;
@@ -196,6 +197,7 @@ public sealed class FhirJsonParser
             }
         }
         seen.Clear();
+        properties.ChildCountHint = node.ChildList.Count;
         if (empty)
             _issues.Add(Issue.Error("structure", node.Parent is null && node.IsResource ? node.TypeName : node.Location,
                 "The object is empty: an element must have a value or children."));
@@ -319,16 +321,23 @@ public sealed class FhirJsonParser
         return node;
     }
 
-    private static void SetPrimitive(ref Utf8JsonReader reader, ElementNode node)
+    // strings of values read before, shared rather than made again (the parser, and so the cache, is one per thread)
+    private readonly ValueStringCache _values = new();
+
+    private void SetPrimitive(ref Utf8JsonReader reader, ElementNode node)
     {
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                node.Value = reader.GetString();
+                if (reader.ValueIsEscaped || reader.HasValueSequence) node.Value = reader.GetString();
+                else if (_values.Find(reader.ValueSpan) is { } known) node.Value = known;
+                else _values.Store(reader.ValueSpan, node.Value = reader.GetString()!);
                 node.ValueKind = PrimitiveKind.String;
                 break;
             case JsonTokenType.Number:
-                node.Value = Encoding.UTF8.GetString(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan);
+                if (reader.HasValueSequence) node.Value = Encoding.UTF8.GetString(reader.ValueSequence.ToArray());
+                else if (_values.Find(reader.ValueSpan) is { } number) node.Value = number;
+                else _values.Store(reader.ValueSpan, node.Value = Encoding.UTF8.GetString(reader.ValueSpan));
                 node.ValueKind = PrimitiveKind.Number;
                 break;
             case JsonTokenType.True:

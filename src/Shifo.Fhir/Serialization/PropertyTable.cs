@@ -63,6 +63,18 @@ internal sealed class PropertyTable
         }
     }
 
+    /// <summary>
+    /// How many children the last object read against this table had (objects of one type tend to be alike), capped:
+    /// the parser sizes the next one's children list by it. Threads racing on it only make the guess a little worse.
+    /// </summary>
+    public int ChildCountHint
+    {
+        get => _childCountHint;
+        set => _childCountHint = Math.Min(value, MaxChildCountHint);
+    }
+    private int _childCountHint;
+    private const int MaxChildCountHint = 32;
+
     /// <summary>The children map this table was built from.</summary>
     public IReadOnlyDictionary<string, ChildSlot> Slots { get; }
 
@@ -89,10 +101,5 @@ internal sealed class PropertyTable
         }
     }
 
-    private static int Hash(ReadOnlySpan<byte> name)
-    {
-        var h = (uint)name.Length;
-        foreach (var c in name) h = (h ^ c) * 16777619u;
-        return (int)(h ^ (h >> 15));
-    }
+    private static int Hash(ReadOnlySpan<byte> name) => Utf8Hash.Of(name);
 }

@@ -108,7 +108,56 @@ internal static class NativeInvariants
         // dom-3 (on every DomainResource)
         ["contained.where((('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not()).trace('unmatched', id).empty()"] =
             ContainedAreReferenced,
+        // per-1 (on every Period)
+        ["start.hasValue().not() or end.hasValue().not() or (start <= end)"] = StartNotAfterEnd,
+        // obs-7 (on every Observation)
+        ["value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()"] =
+            NoValueBesideComponentOfSameCode,
     };
+
+    // start.hasValue().not() or end.hasValue().not() or (start <= end): the comparison is the engine's own, so dates of
+    // different precision stay undetermined (empty) and values that do not compare stay the engine's error to report
+    private static NativeAnswer StartNotAfterEnd(ElementNode n, ElementNode _)
+    {
+        var start = Only(n, "start", out var manyStarts);
+        var end = Only(n, "end", out var manyEnds);
+        // hasValue() is true only for a single primitive with a value
+        if (manyStarts || start?.Value is null || manyEnds || end?.Value is null) return NativeAnswer.True;
+        int? order;
+        try { order = FhirPathValues.CompareItems(start, end); }
+        catch (FhirPathException) { return NativeAnswer.Unknown; }
+        return order is { } c ? Answer(c <= 0) : NativeAnswer.Empty;
+    }
+
+    // value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty(): with a value, no
+    // component's code may share a coding with the Observation's code, coding equality being the engine's own
+    private static NativeAnswer NoValueBesideComponentOfSameCode(ElementNode n, ElementNode resource)
+    {
+        if (!Has(n, "value")) return NativeAnswer.True;
+        foreach (var component in n.ChildList)
+        {
+            if (component.Name != "component") continue;
+            foreach (var code in component.ChildList)
+            {
+                if (code.Name != "code") continue;
+                foreach (var coding in code.ChildList)
+                    if (coding.Name == "coding" && ResourceCodeHasCoding(resource, coding)) return NativeAnswer.False;
+            }
+        }
+        return NativeAnswer.True;
+    }
+
+    // whether %resource.code.coding holds an item equal to the coding, as intersect() compares them
+    private static bool ResourceCodeHasCoding(ElementNode resource, ElementNode coding)
+    {
+        foreach (var code in resource.ChildList)
+        {
+            if (code.Name != "code") continue;
+            foreach (var other in code.ChildList)
+                if (other.Name == "coding" && FhirPathValues.ItemsEqual(other, coding) == true) return true;
+        }
+        return false;
+    }
 
     // min.empty() or max.empty() or (max = '*') or iif(max != '*', min <= max.toInteger())
     private static NativeAnswer MinNotAboveMax(ElementNode n, ElementNode _)

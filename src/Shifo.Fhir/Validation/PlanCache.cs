@@ -70,6 +70,7 @@ internal sealed class PlanCache
         {
             if (index.ContainsKey(slot.Element)) continue;
             index[slot.Element] = children.Count;
+            if (slot.Element.PlanSlot < 0) slot.Element.PlanSlot = children.Count;
             children.Add(slot.Element);
             required |= slot.Element.Min > 0;
         }

@@ -111,7 +111,10 @@ internal sealed class ValidationWalker
             var child = children[i];
             var def = child.Definition;
             if (def is null) { exact = false; continue; } // unknown content: reported by the parser
-            var known = plan.ChildIndex.TryGetValue(def, out var slot);
+            // the element's own slot number answers without a lookup when this plan numbers it the same way
+            var slot = def.PlanSlot;
+            var known = ((uint)slot < (uint)plan.Children.Length && ReferenceEquals(plan.Children[slot], def))
+                || plan.ChildIndex.TryGetValue(def, out slot);
             if (known)
             {
                 counts[slot]++;

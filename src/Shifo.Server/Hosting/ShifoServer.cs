@@ -52,6 +52,7 @@ public static class ShifoServer
         builder.Services.AddSingleton(storeOptions);
         // hosted services start in this order: schema, production checks, demo data, demo accounts, first admin
         builder.Services.AddHostedService<StoreInitializer>();
+        builder.Services.AddHostedService<ReadCacheListener>();
         builder.Services.AddHostedService<ProductionGuard>();
         builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Demo"));
         builder.Services.AddSingleton<DemoStatus>();

@@ -75,6 +75,11 @@ public sealed partial class PostgresDialect(string connectionString) : SqlDialec
 
     public override string? KeyLock => "SELECT pg_advisory_xact_lock(@k)";
 
+    public override string? AnnounceChange => "SELECT pg_notify(@c, @p)";
+
+    /// <summary>The connection string as configured, for a connection of its own outside the pool (the change listener).</summary>
+    internal string ConnectionString => _settings.ConnectionString;
+
     public override bool IsUniqueViolation(Exception ex) => ex is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
     public override string CreateSchemaVersionTable =>
@@ -179,6 +184,12 @@ public sealed partial class PostgresDialect(string connectionString) : SqlDialec
     // under-estimates a common code, and scan all its rows for each probe
     public override string IndexRowsOf(string table, string alias, string type, string resId) =>
         $"(SELECT * FROM {table} WHERE res_type = {type} AND res_id = {resId} OFFSET 0) {alias}";
+
+    public override string ComputeOnceFence => " OFFSET 0";
+
+    // a text[] parameter: one plan whatever the number of ids
+    public override string AnyOf(string column, IReadOnlyCollection<string> values, Search.SqlParameters p) =>
+        $"{column} = ANY({p.Add(values.ToArray())})";
 
     /// <summary>_total=estimate: the planner's row estimate for the count's input, from EXPLAIN, without counting.</summary>
     public override async Task<long?> EstimateRowsAsync(DbConnection connection, DbCommand select, CancellationToken ct)

@@ -7,10 +7,11 @@ namespace Shifo.Storage.Relational;
 
 /// <summary>
 /// Fetches what _include and _revinclude bring along with a page: follows idx_reference from the matches (or back to
-/// them), then again from what was included for the :iterate ones, until nothing new turns up. Bounded, since a
-/// page must stay a page.
+/// them), then again from what was included for the :iterate ones, until nothing new turns up. One statement per
+/// round: every spec's links from the whole frontier (its ids as one parameter), joined to the current versions, so a
+/// page costs a round trip per level rather than one per spec, chunk and type. Bounded, since a page must stay a page.
 /// </summary>
-internal sealed class IncludeLoader(DbConnection connection)
+internal sealed class IncludeLoader(DbConnection connection, SqlDialect dialect)
 {
     private const int MaxIncluded = 1000;
     private const int MaxRounds = 5;
@@ -22,54 +23,52 @@ internal sealed class IncludeLoader(DbConnection connection)
         IReadOnlyList<StoredResource> frontier = matches;
         for (var round = 0; round < MaxRounds && frontier.Count > 0 && included.Count < MaxIncluded; round++)
         {
-            var found = new List<(string Type, string Id)>();
-            foreach (var spec in specs.Where(s => round == 0 || s.Iterate))
-                found.AddRange(await LinkedAsync(spec, frontier, ct));
-            var fresh = found.Where(seen.Add).Take(MaxIncluded - included.Count).ToList();
+            var p = new SqlParameters();
+            var links = specs.Where(s => round == 0 || s.Iterate).SelectMany(s => Links(s, frontier, p)).ToList();
+            if (links.Count == 0) break;
+            // the UNION has no duplicates, so at most seen.Count of these rows are already known: enough to fill the rest
+            var sql = $"""
+                SELECT v.res_type, v.res_id, v.version_id, v.last_updated, v.change, v.json
+                FROM ({string.Join(" UNION ", links)}) l
+                JOIN resource r ON r.res_type = l.t AND r.res_id = l.i
+                JOIN resource_version v ON v.res_type = r.res_type AND v.res_id = r.res_id AND v.version_id = r.version_id
+                WHERE r.is_deleted = {p.Add(false)}
+                LIMIT {p.Add(MaxIncluded - included.Count + seen.Count)}
+                """;
             var loaded = new List<StoredResource>();
-            foreach (var group in fresh.GroupBy(f => f.Type))
-                loaded.AddRange(await RelationalResourceStore.ReadManyAsync(connection, group.Key, group.Select(g => g.Id).ToList(), ct));
+            await using (var cmd = RelationalResourceStore.CommandFor(connection, sql, p))
+            await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct) && included.Count + loaded.Count < MaxIncluded)
+                {
+                    var resource = RelationalResourceStore.Materialize(reader, 0);
+                    if (seen.Add((resource.ResourceType, resource.Id))) loaded.Add(resource);
+                }
+            }
             included.AddRange(loaded);
             frontier = loaded;
         }
         return included;
     }
 
-    private async Task<List<(string, string)>> LinkedAsync(IncludeSpec spec, IReadOnlyList<StoredResource> from, CancellationToken ct)
+    /// <summary>The (type t, id i) pairs one spec links the frontier to, as SELECTs over idx_reference (none when no frontier resource fits).</summary>
+    private IEnumerable<string> Links(IncludeSpec spec, IReadOnlyList<StoredResource> from, SqlParameters p)
     {
-        var result = new List<(string, string)>();
         if (!spec.Reverse)
         {
             var ids = from.Where(r => r.ResourceType == spec.SourceType).Select(r => r.Id).Distinct().ToList();
-            foreach (var chunk in ids.Chunk(500))
-            {
-                var p = new SqlParameters();
-                var sql = $"SELECT DISTINCT i.target_type, i.target_id FROM idx_reference i WHERE i.res_type = {p.Add(spec.SourceType)} " +
-                          $"AND i.res_id IN ({string.Join(", ", chunk.Select(p.Add))}) AND i.target_id IS NOT NULL AND i.target_type IS NOT NULL" +
-                          (spec.Param is null ? "" : $" AND i.param = {p.Add(spec.Param)}") +
-                          (spec.TargetType is null ? "" : $" AND i.target_type = {p.Add(spec.TargetType)}");
-                await ReadPairsAsync(sql, p, result, ct);
-            }
-            return result;
+            if (ids.Count == 0) yield break;
+            yield return $"SELECT i.target_type AS t, i.target_id AS i FROM idx_reference i WHERE i.res_type = {p.Add(spec.SourceType)} " +
+                         $"AND {dialect.AnyOf("i.res_id", ids, p)} AND i.target_id IS NOT NULL AND i.target_type IS NOT NULL" +
+                         (spec.Param is null ? "" : $" AND i.param = {p.Add(spec.Param)}") +
+                         (spec.TargetType is null ? "" : $" AND i.target_type = {p.Add(spec.TargetType)}");
+            yield break;
         }
         foreach (var group in from.Where(r => spec.TargetType is null || r.ResourceType == spec.TargetType).GroupBy(r => r.ResourceType))
         {
-            foreach (var chunk in group.Select(r => r.Id).Distinct().Chunk(500))
-            {
-                var p = new SqlParameters();
-                var sql = $"SELECT DISTINCT i.res_type, i.res_id FROM idx_reference i WHERE i.res_type = {p.Add(spec.SourceType)} " +
-                          $"AND i.target_type = {p.Add(group.Key)} AND i.target_id IN ({string.Join(", ", chunk.Select(p.Add))})" +
-                          (spec.Param is null ? "" : $" AND i.param = {p.Add(spec.Param)}");
-                await ReadPairsAsync(sql, p, result, ct);
-            }
+            yield return $"SELECT i.res_type AS t, i.res_id AS i FROM idx_reference i WHERE i.res_type = {p.Add(spec.SourceType)} " +
+                         $"AND i.target_type = {p.Add(group.Key)} AND {dialect.AnyOf("i.target_id", group.Select(r => r.Id).Distinct().ToList(), p)}" +
+                         (spec.Param is null ? "" : $" AND i.param = {p.Add(spec.Param)}");
         }
-        return result;
-    }
-
-    private async Task ReadPairsAsync(string sql, SqlParameters p, List<(string, string)> into, CancellationToken ct)
-    {
-        await using var cmd = RelationalResourceStore.CommandFor(connection, sql, p);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) into.Add((reader.GetString(0), reader.GetString(1)));
     }
 }

@@ -64,7 +64,8 @@ public sealed partial class RelationalResourceStore
         foreach (var (line, outcome) in checkpoint.Errors)
             await JobStore.ExecuteAsync(connection, tx, "INSERT INTO bulk_job_error (job_id, line, outcome) VALUES (@id, @l, @o)", ct,
                 ("@id", checkpoint.JobId), ("@l", line), ("@o", outcome));
-        await tx.CommitAsync(ct);
+        // every line of an id the store had (or the batch wrote already) made a version after the first
+        await CommitAnnouncedAsync(connection, tx, again.Select(p => (p.Type, p.Id)).ToHashSet(), ct);
         return true;
     }
 

@@ -63,7 +63,7 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
         await using var connection = await dialect.OpenAsync(ct);
         await using var tx = await dialect.BeginWriteAsync(connection, ct);
         var result = await WriteInAsync(connection, tx, type, id, resource, expected, mustBeNew, ct);
-        await tx.CommitAsync(ct);
+        await CommitAnnouncedAsync(connection, tx, ChangesExisting(result.Stored) ? [(type, id)] : [], ct);
         return result;
     }
 
@@ -140,12 +140,29 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
 
     public Task<StoredResource?> ReadAsync(string resourceType, string id, CancellationToken ct = default)
     {
-        // the hottest statement, kept prepared per connection: parsed and planned once (the same plan for every id);
-        // dynamic search SQL is left unprepared so that PostgreSQL plans it for its values
-        return dialect.ReadPreparedAsync(dialect.ReadCurrent, [("@t", resourceType), ("@i", id)], FirstRow, ct);
+        if (ReadCache is not { } cache) return ReadCurrentAsync(resourceType, id, ct);
+        var key = Caching.CacheKey.Current(resourceType, id);
+        return cache.TryGet(key, out var hit)
+            ? Task.FromResult<StoredResource?>(hit)
+            : ReadThroughAsync(cache, key, () => ReadCurrentAsync(resourceType, id, ct));
     }
 
-    public Task<StoredResource?> ReadVersionAsync(string resourceType, string id, long versionId, CancellationToken ct = default) =>
+    // the hottest statement, kept prepared per connection: parsed and planned once (the same plan for every id);
+    // dynamic search SQL is left unprepared so that PostgreSQL plans it for its values
+    private Task<StoredResource?> ReadCurrentAsync(string resourceType, string id, CancellationToken ct) =>
+        dialect.ReadPreparedAsync(dialect.ReadCurrent, [("@t", resourceType), ("@i", id)], FirstRow, ct);
+
+    public Task<StoredResource?> ReadVersionAsync(string resourceType, string id, long versionId, CancellationToken ct = default)
+    {
+        if (ReadCache is not { } cache) return ReadStoredVersionAsync(resourceType, id, versionId, ct);
+        // a version never changes once committed: its entry needs no invalidation
+        var key = new Caching.CacheKey(resourceType, id, versionId);
+        return cache.TryGet(key, out var hit)
+            ? Task.FromResult<StoredResource?>(hit)
+            : ReadThroughAsync(cache, key, () => ReadStoredVersionAsync(resourceType, id, versionId, ct));
+    }
+
+    private Task<StoredResource?> ReadStoredVersionAsync(string resourceType, string id, long versionId, CancellationToken ct) =>
         dialect.ReadPreparedAsync(dialect.ReadVersion, [("@t", resourceType), ("@i", id), ("@v", versionId)], FirstRow, ct);
 
     private static readonly Func<DbDataReader, CancellationToken, Task<StoredResource?>> FirstRow =
@@ -158,7 +175,7 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
     }
 
     /// <summary>Reads (res_type, res_id, version_id, last_updated, change, json) starting at column <paramref name="first"/>.</summary>
-    private static StoredResource Materialize(DbDataReader reader, int first) => new(
+    internal static StoredResource Materialize(DbDataReader reader, int first) => new(
         reader.GetString(first),
         reader.GetString(first + 1),
         reader.GetInt64(first + 2),
@@ -273,7 +290,7 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
 
         var included = compiled.Includes.Count == 0 || matches.Count == 0
             ? []
-            : await new IncludeLoader(connection).LoadAsync(matches, compiled.Includes, ct);
+            : await new IncludeLoader(connection, dialect).LoadAsync(matches, compiled.Includes, ct);
         return new SearchPage(matches, included, total, next, previous, compiled.Issues, compiled.Understood);
     }
 
@@ -281,25 +298,6 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
     {
         await using var count = Command(connection, null, compiled.CountSql, compiled.Parameters);
         return Convert.ToInt64(await count.ExecuteScalarAsync(ct));
-    }
-
-    /// <summary>Current, not deleted resources by type and ids (for _include and _revinclude).</summary>
-    internal static async Task<List<StoredResource>> ReadManyAsync(DbConnection connection, string type, IReadOnlyCollection<string> ids, CancellationToken ct)
-    {
-        var result = new List<StoredResource>();
-        foreach (var chunk in ids.Chunk(500))
-        {
-            var p = new SqlParameters();
-            var sql = $"""
-                SELECT v.res_type, v.res_id, v.version_id, v.last_updated, v.change, v.json
-                FROM resource r JOIN resource_version v ON v.res_type = r.res_type AND v.res_id = r.res_id AND v.version_id = r.version_id
-                WHERE r.res_type = {p.Add(type)} AND r.is_deleted = {p.Add(false)} AND r.res_id IN ({string.Join(", ", chunk.Select(p.Add))})
-                """;
-            await using var cmd = Command(connection, null, sql, p);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) result.Add(Materialize(reader, 0));
-        }
-        return result;
     }
 
     internal static DbCommand CommandFor(DbConnection connection, string sql, SqlParameters parameters) => Command(connection, null, sql, parameters);

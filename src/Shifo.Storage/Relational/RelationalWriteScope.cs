@@ -28,6 +28,8 @@ public sealed partial class RelationalResourceStore
     {
         private bool _done;
         private readonly PendingInserts _pending = new();
+        /// <summary>Existing resources this scope gave new versions: announced and dropped from the cache at commit.</summary>
+        private readonly HashSet<(string, string)> _changed = [];
 
         /// <summary>Writes the held-back rows of new resources: before anything that could see them.</summary>
         private Task FlushAsync(CancellationToken ct) => _pending.FlushAsync(store.Dialect, connection, tx, ct);
@@ -52,6 +54,7 @@ public sealed partial class RelationalResourceStore
             var id = resource.Child("id")?.Value ?? throw new ArgumentException("An update needs the resource's id.", nameof(resource));
             await FlushIfHeldAsync(resource.TypeName, id, ct);
             var (stored, created) = await store.WriteInAsync(connection, tx, resource.TypeName, id, resource, expectedVersion, mustBeNew: false, ct, _pending);
+            if (ChangesExisting(stored)) _changed.Add((resource.TypeName, id));
             return new UpdateResult(stored!, created);
         }
 
@@ -62,6 +65,7 @@ public sealed partial class RelationalResourceStore
             try
             {
                 var (stored, _) = await store.WriteInAsync(connection, tx, resourceType, id, null, expectedVersion, mustBeNew: false, ct);
+                if (ChangesExisting(stored)) _changed.Add((resourceType, id));
                 return new DeleteResult(DeleteStatus.Deleted, stored);
             }
             catch (NothingToDeleteException ex)
@@ -99,7 +103,7 @@ public sealed partial class RelationalResourceStore
         {
             Open();
             await FlushAsync(ct);
-            await tx.CommitAsync(ct);
+            await store.CommitAnnouncedAsync(connection, tx, _changed, ct);
             _done = true;
         }
 

@@ -49,6 +49,12 @@ public abstract class SqlDialect : IAsyncDisposable
     /// <summary>SQL taking a transaction-scoped lock on the 64-bit key @k; null where write transactions are serialized anyway.</summary>
     public virtual string? KeyLock => null;
 
+    /// <summary>
+    /// Announces changed resources to the other nodes' read caches, run inside the writing transaction with @c (channel)
+    /// and @p (payload) so that it is delivered on commit only; null where no other node can share the database.
+    /// </summary>
+    public virtual string? AnnounceChange => null;
+
     /// <summary>Settings that must be made outside any transaction before the schema is touched (SQLite: WAL).</summary>
     public virtual Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
 
@@ -129,6 +135,20 @@ public abstract class SqlDialect : IAsyncDisposable
     /// the other conditions on them; the caller repeats the key in its WHERE. Default (SQLite): INDEXED BY that index.
     /// </summary>
     public virtual string IndexRowsOf(string table, string alias, string type, string resId) => $"{table} {alias} INDEXED BY {table}_res";
+
+    /// <summary>
+    /// Appended to a derived table whose computed columns are used more than once (a sort value in its null flag and
+    /// its value) so that the planner computes them once per row instead of inlining the subquery into each use.
+    /// Default (SQLite): LIMIT -1, which keeps it from being flattened into a query that has a LIMIT of its own.
+    /// </summary>
+    public virtual string ComputeOnceFence => " LIMIT -1";
+
+    /// <summary>
+    /// A condition that <paramref name="column"/> is one of <paramref name="values"/>, as one parameter whatever their
+    /// number (one statement for a whole page of ids, no chunking). Default (SQLite): the values as a JSON array read by json_each.
+    /// </summary>
+    public virtual string AnyOf(string column, IReadOnlyCollection<string> values, Search.SqlParameters p) =>
+        $"{column} IN (SELECT value FROM json_each({p.Add(System.Text.Json.JsonSerializer.Serialize(values))}))";
 
     /// <summary>An estimated row count of a SELECT, or null when the dialect has no cheaper way than counting.</summary>
     public virtual Task<long?> EstimateRowsAsync(DbConnection connection, DbCommand select, CancellationToken ct) => Task.FromResult<long?>(null);

@@ -135,12 +135,22 @@ public sealed class FhirSearchCompiler(FhirDefinitions definitions, TimeProvider
         {
             var inner = $"SELECT r.res_type AS rt, r.res_id AS ri, r.version_id AS rv, r.last_updated AS lu{string.Concat(columns.Select(col => ", " + col))} FROM resource r WHERE {filter}";
             var keyset = cursor is null ? "" : "WHERE " + SortKeys.After(c, keys, cursor.Anchor, backward);
+            // a sort value feeds two keys (has none, value): the fence computes it once per row. Without sort values
+            // there is no fence, so a keyset on res_id and its order can still use the primary key.
+            // Sort and cut the page on the index rows first, then read the JSON of the page's rows only (a patient's
+            // hundreds of observations used to be joined with their versions before ten of them were kept)
+            var keyColumns = keys.Select((k, i) => $"{k.Expression} AS k{i}");
+            var outerKeys = keys.Select((k, i) => k with { Expression = "p.k" + i }).ToList();
             pageSql = $"""
-                SELECT v.res_type, v.res_id, v.version_id, v.last_updated, v.change, v.json{string.Concat(keys.Select(k => ", " + k.Expression))}
-                FROM ({inner}) m JOIN resource_version v ON v.res_type = m.rt AND v.res_id = m.ri AND v.version_id = m.rv
-                {keyset}
-                ORDER BY {SortKeys.OrderBy(keys, backward)}
-                LIMIT {c.Add(query.Count + 1)}
+                SELECT v.res_type, v.res_id, v.version_id, v.last_updated, v.change, v.json{string.Concat(outerKeys.Select(k => ", " + k.Expression))}
+                FROM (
+                    SELECT m.rt, m.ri, m.rv, {string.Join(", ", keyColumns)}
+                    FROM ({inner}{(columns.Count > 0 ? dialect.ComputeOnceFence : "")}) m
+                    {keyset}
+                    ORDER BY {SortKeys.OrderBy(keys, backward)}
+                    LIMIT {c.Add(query.Count + 1)}
+                ) p JOIN resource_version v ON v.res_type = p.rt AND v.res_id = p.ri AND v.version_id = p.rv
+                ORDER BY {SortKeys.OrderBy(outerKeys, backward)}
                 """;
         }
         return new CompiledSearch(pageSql, countSql, c.P, keys, snapshot, cursor is not null, backward, total, includes, issues, understood);

@@ -41,7 +41,7 @@ public abstract class ServerFixture : IAsyncLifetime
     /// <summary>The configuration the server was started with, to start another server on the same database.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; private set; } = new Dictionary<string, string?>();
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         var settings = await StoreSettingsAsync();
         settings["Urls"] = "http://127.0.0.1:0";
