@@ -8,6 +8,9 @@
 #   bare table (doc jsonb). Rates in resources/s, the ratio to COPY, the rate of the first and last 10 % of the
 #   resources, the server's peak RSS (VmHWM). Loopback only; everything removed at the end. Not part of the tests.
 # Usage: bench/ingest/run.sh [PATIENTS] [CLIENTS]      (SHIFO_BENCH_SERVER=path/Shifo.Server.dll to measure another build)
+#   SHIFO_BENCH_ONLY=import: skips the transaction Bundles (a large $import for growth and peak RSS in reasonable time)
+#   SHIFO_BENCH_PERF=dir: `perf record -g` of the server during each phase into dir/{tx,import}.perf.data, managed
+#   frames resolved (perf map on, W^X off); read with `perf report -i dir/tx.perf.data --no-children --sort symbol`
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -43,16 +46,26 @@ start_server() {
   SHIFO_Urls="$base" SHIFO_Store__Provider=postgres SHIFO_Store__PostgresConnectionString="${pg_cs/Database=shifo/Database=$1}" \
     SHIFO_Logging__LogLevel__Default=Warning SHIFO_Security__Enabled=false SHIFO_Security__RateLimit__Enabled=false \
     SHIFO_Bulk__Folder="$work/bulk" SHIFO_Bulk__ImportFolder="$work/ndjson" \
+    env ${SHIFO_BENCH_PERF:+DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0} \
     dotnet "$server_dll" >"$work/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 300); do curl -sf "$base/livez" >/dev/null && return 0; sleep 0.2; done
   cat "$work/server.log" >&2; return 1
 }
 stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""; }
+perf_pid=""
+# perf_start NAME / perf_stop: samples the server's stacks during one phase (SHIFO_BENCH_PERF only)
+perf_start() {
+  [ -n "${SHIFO_BENCH_PERF:-}" ] || return 0
+  mkdir -p "$SHIFO_BENCH_PERF"
+  perf record -g -F 499 -p "$server_pid" -o "$SHIFO_BENCH_PERF/$1.perf.data" >/dev/null 2>&1 &
+  perf_pid=$!
+}
+perf_stop() { [ -n "$perf_pid" ] || return 0; kill -INT "$perf_pid"; wait "$perf_pid" 2>/dev/null || true; perf_pid=""; }
 
 echo "== synth: $patients patients, NDJSON and transaction Bundles" >&2
 $shifo synth --out "$work/ndjson" --format ndjson --patients "$patients" --seed 4 >&2
-$shifo synth --out "$work/bundles" --format bundle --patients "$patients" --seed 4 >&2
+[ "${SHIFO_BENCH_ONLY:-}" = import ] || $shifo synth --out "$work/bundles" --format bundle --patients "$patients" --seed 4 >&2
 
 pg_start
 pg_as "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres shifo_tx
@@ -61,16 +74,22 @@ rows="$work/rows.md"
 postmaster=$(head -1 "$pg_dir/data/postmaster.pid")
 copy() { $bench ingest-copy "$pg_cs" "$work/ndjson" "$postmaster" >>"$rows"; }
 
+if [ "${SHIFO_BENCH_ONLY:-}" != import ]; then
 echo "== transaction Bundles, $clients clients" >&2
 copy
 start_server shifo_tx
+perf_start tx
 $bench ingest-tx "$base" "$work/bundles" "$clients" "$server_pid" "$postmaster" "$work/copy-reference" >>"$rows" || echo "(some Bundles failed)" >&2
+perf_stop
 stop_server
+fi
 
 echo "== \$import" >&2
 copy
 start_server shifo_import
+perf_start import
 $bench ingest-import "$base" "${pg_cs/Database=shifo/Database=shifo_import}" "$work/ndjson" "$server_pid" "$postmaster" "$work/copy-reference" >>"$rows" || echo "(the import was incomplete)" >&2
+perf_stop
 stop_server
 
 {

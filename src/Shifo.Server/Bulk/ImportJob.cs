@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Threading.Channels;
 using Shifo.Fhir.Model;
 using Shifo.Fhir.Outcomes;
 using Shifo.Fhir.Validation;
@@ -22,48 +23,86 @@ public sealed class ImportJob(JobStore jobs, FhirValidator validator, BulkFolder
             : JsonSerializer.Deserialize<SortedDictionary<string, long>>(job.Counts) ?? new(StringComparer.Ordinal);
         if (!await jobs.UpdateAsync(job.Id, JobStatus.Running, $"{job.Position} lines done", null, ct)) return;
 
-        long line = 0; // over all inputs, 1-based once read
-        var position = job.Position;
-        var batch = new List<ElementNode>();
-        var errors = new List<(long, string)>();
-        foreach (var input in spec.Inputs ?? [])
+        // reading and validating the next batch overlaps the database work of the one before (two cores: one
+        // validates while the other writes); batches still commit one at a time and in line order, so the
+        // checkpoint of each commit is exact and a restart resumes after the last one committed
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var ready = Channel.CreateBounded<Batch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var reading = Task.Run(() => ReadAsync(spec, job.Position, ready.Writer, stop.Token), stop.Token);
+        var completed = true;
+        try
         {
-            using var reader = new StreamReader(input.Path, Encoding.UTF8);
-            long lineInInput = 0;
-            while (await reader.ReadLineAsync(ct) is { } text)
+            await foreach (var batch in ready.Reader.ReadAllAsync(ct))
             {
-                line++;
-                lineInInput++;
-                if (line <= position) continue; // committed before a restart
-                if (!string.IsNullOrWhiteSpace(text))
-                {
-                    var (resource, problem) = Check(text, input.Type);
-                    if (resource is not null) batch.Add(resource);
-                    else errors.Add((line, Outcome(input, lineInInput, problem!)));
-                }
-                if (line - position >= options.ImportBatchSize)
-                {
-                    if (!await CommitAsync(job, batch, errors, counts, line, ct)) return;
-                    position = line;
-                }
+                if (await CommitAsync(job, batch, counts, ct)) continue;
+                completed = false;
+                break;
             }
         }
-        if (!await CommitAsync(job, batch, errors, counts, line, ct)) return;
+        finally
+        {
+            // the job is gone or the commit failed: the reader stops at its next line (or its next batch)
+            await stop.CancelAsync();
+            try { await reading; }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
+        }
+        if (!completed) return;
 
         var errorCount = await jobs.ErrorCountAsync(job.Id, ct);
         if (!await jobs.UpdateAsync(job.Id, JobStatus.Completed, "complete", Manifest(job, spec, counts, errorCount), ct))
             folders.DeleteJob(job.Id);
     }
 
-    private async Task<bool> CommitAsync(BulkJob job, List<ElementNode> batch, List<(long, string)> errors,
-        SortedDictionary<string, long> counts, long position, CancellationToken ct)
+    /// <summary>The lines of one import transaction: the valid resources, the outcomes of the others, the line reached.</summary>
+    private sealed record Batch(List<ElementNode> Resources, List<(long, string)> Errors, long Position);
+
+    /// <summary>Reads and validates the inputs after line <paramref name="position"/>, handing on a batch every ImportBatchSize lines (and the last, even empty, so the position reaches the end).</summary>
+    private async Task ReadAsync(BulkSpec spec, long position, ChannelWriter<Batch> ready, CancellationToken ct)
     {
-        foreach (var r in batch) counts[r.TypeName] = counts.GetValueOrDefault(r.TypeName) + 1;
-        foreach (var r in batch)
+        try
+        {
+            long line = 0; // over all inputs, 1-based once read
+            var batch = new Batch([], [], 0);
+            foreach (var input in spec.Inputs ?? [])
+            {
+                using var reader = new StreamReader(input.Path, Encoding.UTF8);
+                long lineInInput = 0;
+                while (await reader.ReadLineAsync(ct) is { } text)
+                {
+                    line++;
+                    lineInInput++;
+                    if (line <= position) continue; // committed before a restart
+                    if (!string.IsNullOrWhiteSpace(text))
+                    {
+                        var (resource, problem) = Check(text, input.Type);
+                        if (resource is not null) batch.Resources.Add(resource);
+                        else batch.Errors.Add((line, Outcome(input, lineInInput, problem!)));
+                    }
+                    if (line - position >= options.ImportBatchSize)
+                    {
+                        await ready.WriteAsync(batch with { Position = line }, ct);
+                        batch = new Batch([], [], 0);
+                        position = line;
+                    }
+                }
+            }
+            await ready.WriteAsync(batch with { Position = line }, ct);
+            ready.Complete();
+        }
+        catch (Exception ex)
+        {
+            ready.Complete(ex);
+            throw;
+        }
+    }
+
+    private async Task<bool> CommitAsync(BulkJob job, Batch batch, SortedDictionary<string, long> counts, CancellationToken ct)
+    {
+        foreach (var r in batch.Resources) counts[r.TypeName] = counts.GetValueOrDefault(r.TypeName) + 1;
+        foreach (var r in batch.Resources)
             if (r.Child("id")?.Value is null) ResourceIdOf(r);
-        var ok = await jobs.CommitImportBatchAsync(batch, new ImportCheckpoint(job.Id, position, JsonSerializer.Serialize(counts), [.. errors], $"{position} lines done"), ct);
-        batch.Clear();
-        errors.Clear();
+        var ok = await jobs.CommitImportBatchAsync(batch.Resources,
+            new ImportCheckpoint(job.Id, batch.Position, JsonSerializer.Serialize(counts), [.. batch.Errors], $"{batch.Position} lines done"), ct);
         if (!ok) folders.DeleteJob(job.Id);
         return ok;
     }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Shifo.Server.Hosting;
 using Shifo.Server.Pipeline;
@@ -14,14 +13,15 @@ public sealed class EntryExecutor(ScopedWrites writes, IOptions<ServerOptions> o
     {
         switch (entry.Method)
         {
+            // an entry runs once: its resource is handed on as it is (the write sets or removes its id), not copied
             case "POST":
             {
-                var outcome = await writes.CreateAsync(scope, entry.Type, (JsonObject)entry.Resource!.DeepClone(), entry.Id, entry.IfNoneExist, ct);
+                var outcome = await writes.CreateAsync(scope, entry.Type, entry.Resource!, entry.Id, entry.IfNoneExist, ct);
                 return new EntryResult(outcome.Status, outcome.Resource);
             }
             case "PUT":
             {
-                var outcome = await writes.UpdateAsync(scope, entry.Type, entry.Id, entry.Criteria, (JsonObject)entry.Resource!.DeepClone(), entry.IfMatch, ct);
+                var outcome = await writes.UpdateAsync(scope, entry.Type, entry.Id, entry.Criteria, entry.Resource!, entry.IfMatch, ct);
                 return new EntryResult(outcome.Status, outcome.Resource);
             }
             case "PATCH":

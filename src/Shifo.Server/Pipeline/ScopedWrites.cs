@@ -46,8 +46,24 @@ public sealed class ScopedWrites(WritePipeline pipeline, IOptions<ServerOptions>
                 throw FhirProblem.Of(ProblemKind.Invalid, "invalid", $"The id in the body ('{ResourceIdentity.Truncate(bodyId)}') differs from the id the request names ('{id}').");
             body["id"] = id;
         }
-        return pipeline.ParseAndValidate(type, System.Text.Encoding.UTF8.GetBytes(body.ToJsonString()));
+        // written straight to UTF-8 in a buffer the thread reuses (parsing is synchronous and keeps no reference to
+        // it): no JSON string and no byte array per entry of a Bundle
+        var buffer = t_buffer ??= new System.Buffers.ArrayBufferWriter<byte>(16 * 1024);
+        buffer.ResetWrittenCount();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+            body.WriteTo(writer);
+        try
+        {
+            return pipeline.ParseAndValidate(type, buffer.WrittenSpan);
+        }
+        finally
+        {
+            // one very large resource does not pin its buffer to the thread for good
+            if (buffer.Capacity > 1024 * 1024) t_buffer = null;
+        }
     }
+
+    [ThreadStatic] private static System.Buffers.ArrayBufferWriter<byte>? t_buffer;
 
     public async Task<InteractionOutcome> CreateAsync(IWriteScope scope, string type, JsonObject body, string? id, IReadOnlyList<SearchParameter>? ifNoneExist, CancellationToken ct)
     {
