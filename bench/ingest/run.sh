@@ -27,16 +27,8 @@ shifo="dotnet src/Shifo.Cli/bin/Release/net10.0/shifo.dll"
 [ -f src/Shifo.Cli/bin/Release/net10.0/shifo.dll ] || shifo="dotnet src/Shifo.Cli/bin/Release/net10.0/Shifo.Cli.dll"
 source bench/server/pg.sh
 
-work=$(mktemp -d /tmp/shifo-ingest.XXXXXX)
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-  pg_stop
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source bench/server/workdir.sh
+bench_workdir shifo-ingest
 
 # starts the Release server on the PostgreSQL database DB, waits for /livez, sets $base and $server_pid
 start_server() {

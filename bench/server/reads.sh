@@ -18,16 +18,8 @@ dotnet build -c Release -v q -nologo bench/Shifo.ServerBench >/dev/null
 bench="dotnet bench/Shifo.ServerBench/bin/Release/net10.0/Shifo.ServerBench.dll"
 source bench/server/pg.sh
 
-work=$(mktemp -d /tmp/shifo-reads.XXXXXX)
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-  pg_stop
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source bench/server/workdir.sh
+bench_workdir shifo-reads
 
 # PROVIDER TARGET CACHE(true|false) NAME: starts the Release server, runs `reads`, stops it
 measure() {

@@ -23,17 +23,9 @@ dotnet build -c Release -v q -nologo bench/Shifo.ServerBench >/dev/null
 bench="dotnet bench/Shifo.ServerBench/bin/Release/net10.0/Shifo.ServerBench.dll"
 source bench/server/pg.sh
 
-work=$(mktemp -d /tmp/shifo-bench.XXXXXX)
+source bench/server/workdir.sh
+bench_workdir shifo-bench
 report="$work/report.md"
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-  pg_stop
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # starts the Release server on PROVIDER TARGET, waits for /livez, sets $base
 start_server() {
