@@ -18,7 +18,9 @@ namespace Shifo.Server.Tests.Storage;
 /// </summary>
 public sealed class ReadCacheTests(TwoNodeFixture nodes, ITestOutputHelper output) : IClassFixture<TwoNodeFixture>
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(2);
+    // A lost NOTIFY leaves a node stale for good, so any bound catches it; 10 s, because a whole test run on two
+    // cores (several PostgreSQL clusters, GC, fsync) stalls one delivery in a thousand past 2 s. Lags are printed.
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
 
     private static string NewId() => $"rc-{Guid.NewGuid():N}"[..30];
 
@@ -95,12 +97,12 @@ public sealed class ReadCacheTests(TwoNodeFixture nodes, ITestOutputHelper outpu
         await PutAsync(nodes.OtherClient, id, "Two");
         var seen = Stopwatch.StartNew();
         while (Trim(await GetAsync(nodes.Client, id)) != (2, "Two"))
-            Assert.True(seen.Elapsed < Bound, "node A still serves version 1 two seconds after node B's update");
+            Assert.True(seen.Elapsed < Bound, "node A still serves version 1 ten seconds after node B's update");
 
         Assert.True((await nodes.OtherClient.DeleteAsync($"fhir/Patient/{id}")).IsSuccessStatusCode);
         seen.Restart();
         while ((await GetAsync(nodes.Client, id)).Status != HttpStatusCode.Gone)
-            Assert.True(seen.Elapsed < Bound, "node A still serves the resource two seconds after node B deleted it");
+            Assert.True(seen.Elapsed < Bound, "node A still serves the resource ten seconds after node B deleted it");
     }
 
     [Fact]
@@ -115,7 +117,7 @@ public sealed class ReadCacheTests(TwoNodeFixture nodes, ITestOutputHelper outpu
             var written = await nodes.OtherStore.UpdateAsync(Patient(id, $"V{i}"));
             var clock = Stopwatch.StartNew();
             while ((await nodes.Store.ReadAsync("Patient", id))!.VersionId != written.Resource.VersionId)
-                Assert.True(clock.Elapsed < Bound, "node A did not see node B's update within two seconds");
+                Assert.True(clock.Elapsed < Bound, "node A did not see node B's update within ten seconds");
             lags.Add(clock.Elapsed.TotalMilliseconds);
         }
         lags.Sort();
