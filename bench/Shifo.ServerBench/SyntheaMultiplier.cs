@@ -45,11 +45,23 @@ public static partial class SyntheaMultiplier
         }
     }
 
-    /// <summary>A GUID-shaped id from (copy, bundle, fullUrl), the same every run; Synthea reuses some fullUrls across bundles.</summary>
+    /// <summary>
+    /// A GUID-shaped id from (copy, bundle, fullUrl), the same every run (Synthea reuses some fullUrls across bundles),
+    /// laid out like the version-7 UUIDs Shifo gives POSTed resources: the leading 48 bits stand for the time of
+    /// creation, here the copy and then the bundle, so one patient bundle's resources share a prefix and sit together
+    /// in every index keyed by id, as a transaction's resources do in a real store. Ids hashed whole (until
+    /// 2026-12-02) spread each patient over the whole of every index, which Shifo's own ids never do.
+    /// </summary>
     public static string NewId(int copy, string bundle, string fullUrl)
     {
-        var hash = MD5.HashData(Encoding.UTF8.GetBytes(copy.ToString(CultureInfo.InvariantCulture) + "|" + bundle + "|" + fullUrl));
-        return new Guid(hash).ToString();
+        var id = MD5.HashData(Encoding.UTF8.GetBytes(copy.ToString(CultureInfo.InvariantCulture) + "|" + bundle + "|" + fullUrl));
+        var group = MD5.HashData(Encoding.UTF8.GetBytes(bundle));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(id, (ushort)(copy + 1)); // the shared bundles (copy -1) first
+        group.AsSpan(0, 4).CopyTo(id.AsSpan(2));
+        id[6] = (byte)(0x70 | (id[6] & 0x0f)); // version 7
+        id[8] = (byte)(0x80 | (id[8] & 0x3f)); // RFC 4122 variant
+        var hex = Convert.ToHexStringLower(id);
+        return $"{hex[..8]}-{hex[8..12]}-{hex[12..16]}-{hex[16..20]}-{hex[20..]}";
     }
 
     public static string IdentifierValue(string value, int copy) => copy < 0 ? value : value + "-" + copy.ToString(CultureInfo.InvariantCulture);
