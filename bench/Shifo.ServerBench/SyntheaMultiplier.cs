@@ -10,13 +10,13 @@ namespace Shifo.ServerBench;
 public sealed record GeneratedResource(string Type, string Id, JsonObject Resource);
 
 /// <summary>
-/// Copies of the Synthea patients with fresh ids and identifiers: copy k of a bundle gets new ids (a hash of k, the bundle and
-/// the fullUrl, so that the benchmark can regenerate any copy to pick query values without asking the store), its urn:uuid
-/// references rewritten to them, identifier values suffixed with k, family names varied over 16 spellings, and every
-/// full date of the copy (birth date and clinical dates alike, so ages at each event stay true) moved back by k mod 365
-/// days: without it each copy repeats Synthea's dates and a date search at n copies matches n times the rows of one
-/// day. References to the shared organizations and practitioners are conditional (Type?identifier=...) in Synthea and
-/// stay as they are.
+/// Copies of the Synthea patients with fresh ids and identifiers: copy k of a bundle gets new ids (made from k, the bundle
+/// and the fullUrl, laid out like version-7 UUIDs, see <see cref="NewId"/>; so the benchmark can regenerate any copy to
+/// pick query values without asking the store), its urn:uuid references rewritten to them, identifier values suffixed
+/// with k, family names varied over 16 spellings, and every full date of the copy (birth date and clinical dates
+/// alike, so ages at each event stay true) moved back by k mod 365 days: without it each copy repeats Synthea's dates
+/// and a date search at n copies matches n times the rows of one day. References to the shared organizations and
+/// practitioners are conditional (Type?identifier=...) in Synthea and stay as they are.
 /// </summary>
 public static partial class SyntheaMultiplier
 {
