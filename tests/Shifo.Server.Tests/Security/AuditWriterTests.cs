@@ -12,9 +12,9 @@ public abstract class AuditWriterTests(ServerFixture server)
 {
     private static string NewPatient() => "pat-" + Guid.NewGuid().ToString("N")[..16];
 
-    private static (AuditQueue Queue, AuditWriter Writer, AuditTrail Trail) Pipeline(IResourceStore store, int capacity = 1000, int maxAttempts = 8)
+    private static (AuditQueue Queue, AuditWriter Writer, AuditTrail Trail) Pipeline(IResourceStore store, int capacity = 1000, int maxAttempts = 8, bool combineReads = false)
     {
-        var options = Options.Create(new AuditOptions { QueueCapacity = capacity, MaxAttempts = maxAttempts, FlushInterval = TimeSpan.FromMilliseconds(50), CombineReads = false });
+        var options = Options.Create(new AuditOptions { QueueCapacity = capacity, MaxAttempts = maxAttempts, FlushInterval = TimeSpan.FromMilliseconds(50), CombineReads = combineReads });
         var queue = new AuditQueue(options);
         var builder = new AuditEventBuilder(new AuditNode("test-node"));
         var writer = new AuditWriter(queue, builder, store, options, NullLogger<AuditWriter>.Instance);
@@ -72,6 +72,38 @@ public abstract class AuditWriterTests(ServerFixture server)
         await writer.StopAsync(CancellationToken.None);
         Assert.Equal(0, queue.Depth);
     }
+
+    [Fact]
+    public async Task Repeated_reads_join_their_queued_entry_and_take_no_room()
+    {
+        var (queue, writer, trail) = Pipeline(server.Store, capacity: 3, combineReads: true);
+        var patient = NewPatient();
+        var other = NewPatient();
+        // a thousand reads of one patient by one caller wait as one entry: a queue of three never fills
+        for (var i = 0; i < 1000; i++) trail.Record(Practitioner(), ReadRecord(patient, $"Observation/o{i % 7}"));
+        trail.Record(Practitioner(), ReadRecord(other, "Observation/x"));
+        trail.Record(Practitioner(), ReadRecord(patient, "Observation/refused") with { Denied = "no care relationship" });
+        Assert.Equal(3, queue.Depth);
+
+        await writer.StartAsync(CancellationToken.None);
+        await AuditSearch.WaitForAsync(server.Client, $"AuditEvent?patient=Patient/{other}", 1);
+        // the entry taken by the writer is closed: later reads start a new one
+        trail.Record(Practitioner(), ReadRecord(patient, "Observation/after"));
+        await writer.StopAsync(CancellationToken.None);
+
+        var events = await AuditSearch.WaitForAsync(server.Client, $"AuditEvent?patient=Patient/{patient}", 3);
+        Assert.Equal(3, events.Count);
+        var combined = events.Single(e => Accesses(e) == "1000");
+        Assert.Equal(7, combined["entity"]!.AsArray().Count(e => (string?)e!["role"]!["code"] == "4"));
+        Assert.Single(events, e => (string?)e["outcome"] == "4");
+        Assert.Single(events, e => Accesses(e) is null or "1" && (string?)e["outcome"] == "0");
+        Assert.Equal(0, queue.Depth);
+    }
+
+    private static string? Accesses(System.Text.Json.Nodes.JsonNode auditEvent) =>
+        auditEvent["entity"]!.AsArray().Where(e => (string?)e!["role"]!["code"] == "1")
+            .SelectMany(e => e!["detail"]?.AsArray() ?? []).Where(d => (string?)d!["type"] == "accesses")
+            .Select(d => (string?)d!["valueString"]).FirstOrDefault();
 
     [Fact]
     public async Task A_record_after_shutdown_is_stored_directly()

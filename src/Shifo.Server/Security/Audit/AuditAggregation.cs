@@ -5,7 +5,8 @@ namespace Shifo.Server.Security.Audit;
 /// interaction and query within one flush of the writer become one event whose period spans them, listing each
 /// resource read once and the number of accesses (entity.detail "accesses"). Opening a record reads dozens of
 /// resources of one patient; one event per access would make the audit trail cost more than the reads themselves.
-/// Refusals and emergency accesses are never combined: each is an event of its own.
+/// Refusals and emergency accesses are never combined: each is an event of its own. <see cref="AuditQueue"/>
+/// combines as records arrive; the writer combines its batch once more (entries queued at the same moment).
 /// </summary>
 public static class AuditAggregation
 {
@@ -19,15 +20,11 @@ public static class AuditAggregation
         var groups = new Dictionary<GroupKey, Group>();
         foreach (var pending in batch)
         {
-            var record = pending.Record;
-            if (record.Denied is not null || record.Emergency || record.Action is not (AuditAction.Read or AuditAction.Execute))
+            if (KeyOf(pending) is not { } key)
             {
                 order.Add((pending, null));
                 continue;
             }
-            var a = pending.Access;
-            var key = new GroupKey(a.Subject, a.ClientId, a.Role, a.FhirUser, a.Organization, a.RemoteAddress, a.TokenId,
-                record.Interaction, record.Action, record.Patient, record.Query, record.Operation);
             if (groups.TryGetValue(key, out var group)) group.Add(pending);
             else order.Add((null, groups[key] = new Group(pending)));
         }
@@ -36,8 +33,18 @@ public static class AuditAggregation
         return combined;
     }
 
+    /// <summary>What records must share to be combined; null for one that stays an event of its own.</summary>
+    internal static GroupKey? KeyOf(PendingAudit pending)
+    {
+        var record = pending.Record;
+        if (record.Denied is not null || record.Emergency || record.Action is not (AuditAction.Read or AuditAction.Execute)) return null;
+        var a = pending.Access;
+        return new GroupKey(a.Subject, a.ClientId, a.Role, a.FhirUser, a.Organization, a.RemoteAddress, a.TokenId,
+            record.Interaction, record.Action, record.Patient, record.Query, record.Operation);
+    }
+
     /// <summary>The records combined into one event, accumulated in place: one look-up per record, no copies.</summary>
-    private sealed class Group(PendingAudit first)
+    internal sealed class Group(PendingAudit first)
     {
         private DateTimeOffset _started = first.Record.Started ?? first.Recorded;
         private DateTimeOffset _recorded = first.Recorded;
@@ -52,13 +59,21 @@ public static class AuditAggregation
                 _whats = [];
                 _seen = new HashSet<string>(StringComparer.Ordinal);
                 if (first.Record.What is { } w) { _whats.Add(w); _seen.Add(w); }
+                foreach (var more in first.Record.MoreWhat) List(more);
             }
             var record = pending.Record;
-            if (record.What is { } what && _whats.Count < MaxResourcesListed + 1 && _seen!.Add(what)) _whats.Add(what);
+            if (record.What is { } what) List(what);
+            // a record combined already (in the queue) brings the resources it lists
+            foreach (var more in record.MoreWhat) List(more);
             var started = record.Started ?? pending.Recorded;
             if (started < _started) _started = started;
             if (pending.Recorded > _recorded) _recorded = pending.Recorded;
             _accesses += record.Accesses;
+        }
+
+        private void List(string what)
+        {
+            if (_whats!.Count < MaxResourcesListed + 1 && _seen!.Add(what)) _whats.Add(what);
         }
 
         public PendingAudit Result() => _whats is null
@@ -74,6 +89,6 @@ public static class AuditAggregation
             };
     }
 
-    private readonly record struct GroupKey(string Subject, string ClientId, Access.AccessRole Role, string? FhirUser, string? Organization,
+    internal readonly record struct GroupKey(string Subject, string ClientId, Access.AccessRole Role, string? FhirUser, string? Organization,
         string? RemoteAddress, string? TokenId, string Interaction, AuditAction Action, string? Patient, string? Query, string? Operation);
 }

@@ -14,14 +14,14 @@ public sealed class AuditTrail(AuditQueue queue, AuditEventBuilder builder, Audi
         var pending = Pending(access, record);
         var queued = queue.EnqueueAsync(pending);
         // the common case returns at once; a full queue blocks this request until the writer makes room
-        if (queued.IsCompletedSuccessfully ? queued.Result : queued.AsTask().GetAwaiter().GetResult()) return;
-        writer.StoreLateAsync(pending).GetAwaiter().GetResult();
+        var late = queued.IsCompletedSuccessfully ? queued.Result : queued.AsTask().GetAwaiter().GetResult();
+        if (late is not null) writer.StoreLateAsync(late).GetAwaiter().GetResult();
     }
 
     public async ValueTask RecordAsync(AccessContext access, AuditRecord record)
     {
         var pending = Pending(access, record);
-        if (!await queue.EnqueueAsync(pending)) await writer.StoreLateAsync(pending);
+        if (await queue.EnqueueAsync(pending) is { } late) await writer.StoreLateAsync(late);
     }
 
     public ElementNode ForWrite(AccessContext access, AuditRecord record) =>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Shifo.Fhir.Model;
 using Shifo.Storage;
@@ -52,14 +51,13 @@ public sealed class AuditWriter(AuditQueue queue, AuditEventBuilder builder, IRe
 
     private async Task RunAsync()
     {
-        var reader = queue.Reader;
         var batch = new List<PendingAudit>(_options.MaxBatchSize);
         try
         {
-            while (await reader.WaitToReadAsync())
+            while (await queue.WaitToReadAsync())
             {
-                await LingerAsync(reader);
-                while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var item)) batch.Add(item);
+                await LingerAsync();
+                while (batch.Count < _options.MaxBatchSize && queue.TryTake(out var item)) batch.Add(item);
                 await StoreAsync(batch);
                 batch.Clear();
             }
@@ -77,10 +75,10 @@ public sealed class AuditWriter(AuditQueue queue, AuditEventBuilder builder, IRe
     /// wake this loop for every record queued (thousands a second under load), and the wake-ups cost more than the
     /// records. Ends early when a full batch is queued, at shutdown, or when told to abandon.
     /// </summary>
-    private async Task LingerAsync(ChannelReader<PendingAudit> reader)
+    private async Task LingerAsync()
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(_options.FlushInterval.TotalSeconds * Stopwatch.Frequency);
-        while (reader.Count < _options.MaxBatchSize && !queue.IsClosed && !_abandon.IsCancellationRequested)
+        while (queue.Depth < _options.MaxBatchSize && !queue.IsClosed && !_abandon.IsCancellationRequested)
         {
             var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
             if (left <= TimeSpan.Zero) return;
