@@ -40,7 +40,7 @@ public abstract class SearchPlanShapeTests(ServerFixture server)
         await s.CreateAsync(Condition(p1, code));
         await s.CreateAsync(Condition(p1, code)); // two matching sources: still one match
         await s.CreateAsync(Condition(p3, code));
-        await s.CreateAsync(Condition(p2, "44054006"));
+        var c2 = await s.CreateAsync(Condition(p2, "44054006"));
         var deleted = await s.CreateAsync(Condition(p4, code));
         await DeleteAsync("Condition", deleted);
 
@@ -54,6 +54,10 @@ public abstract class SearchPlanShapeTests(ServerFixture server)
         // the probe's own criteria may be probes again (nested _has, a modifier, several values)
         Assert.Equal([p1, p2], await s.SetAsync($"Patient?family={family}&_has:Condition:subject:code={code},44054006"));
         Assert.Equal([p2], await s.SetAsync($"Patient?family={family}&_has:Condition:subject:code:not={code}"));
+        // criteria on the source's own row (its id, its time), probed without a deleted source
+        Assert.Equal([p2], await s.SetAsync($"Patient?family={family}&_has:Condition:subject:_id={c2}"));
+        Assert.Equal([p1, p2], await s.SetAsync($"Patient?family={family}&_has:Condition:subject:_lastUpdated=ge2000-01-01"));
+        Assert.Equal([p1, p2], await s.SetAsync($"Patient?family={family}&_has:Condition:subject:subject:Patient.family={family}"));
         var total = await s.BundleAsync($"Patient?family={family}&_has:Condition:subject:code={code},44054006&_total=accurate");
         Assert.Equal(2, (int)total["total"]!);
     }

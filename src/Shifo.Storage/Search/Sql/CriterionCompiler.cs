@@ -191,6 +191,15 @@ internal sealed class CriterionCompiler(SqlContext c, SearchCatalog catalog, Tim
 
         var x = c.NewAlias("x");
         var a = c.NewAlias("h");
+        if (probe && type is not null && !rest.StartsWith("_lastUpdated", StringComparison.Ordinal))
+        {
+            // index rows exist only for current, not deleted resources: the reference row stands for its source, whose
+            // other index rows are probed by (res_type, res_id) directly; no page of the resource table is read
+            var checks = Compile(source, a, rest, value, depth + 1, probe: true);
+            return $"EXISTS (SELECT 1 FROM idx_reference {a} " +
+                $"WHERE {a}.res_type = {c.Add(source)} AND {a}.param = {c.Add(param)} AND {a}.target_id = {r}.res_id AND {a}.target_type = {c.Add(type)} " +
+                $"AND {checks}{c.Dialect.ProbeFence})";
+        }
         if (probe && type is not null)
         {
             var checks = Compile(source, x, rest, value, depth + 1, probe: true);
