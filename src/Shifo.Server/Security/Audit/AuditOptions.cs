@@ -3,7 +3,7 @@ namespace Shifo.Server.Security.Audit;
 /// <summary>The audit trail's settings, configuration section "Security:Audit" (SHIFO_Security__Audit__QueueCapacity, ...).</summary>
 public sealed class AuditOptions
 {
-    /// <summary>Records waiting to be stored; when full, requests wait for room rather than lose a record.</summary>
+    /// <summary>Entries waiting to be stored (with <see cref="CombineReads"/>, repeated reads share one); when full, requests wait for room rather than lose a record.</summary>
     public int QueueCapacity { get; set; } = 50_000;
 
     /// <summary>
@@ -14,13 +14,13 @@ public sealed class AuditOptions
     /// </summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(3);
 
-    /// <summary>Most records taken from the queue in one flush (and combined, see <see cref="CombineReads"/>).</summary>
+    /// <summary>Most entries taken from the queue in one flush (and combined once more, see <see cref="CombineReads"/>).</summary>
     public int MaxBatchSize { get; set; } = 20_000;
 
     /// <summary>Most AuditEvents stored in one database transaction (a flush stores its events in as many as needed).</summary>
     public int MaxEventsPerTransaction { get; set; } = 500;
 
-    /// <summary>Repeated allowed reads of one patient by one caller within a flush become one event (<see cref="AuditAggregation"/>); false: one event per access.</summary>
+    /// <summary>Repeated allowed reads of one patient by one caller within a flush become one event, joined as they arrive (<see cref="AuditQueue"/>, <see cref="AuditAggregation"/>); false: one event per access.</summary>
     public bool CombineReads { get; set; } = true;
 
     /// <summary>Tries of a failing batch (exponential back-off from 100 ms, at most 5 s apart) before its records are tried one by one.</summary>
