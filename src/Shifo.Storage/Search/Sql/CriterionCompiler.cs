@@ -191,21 +191,17 @@ internal sealed class CriterionCompiler(SqlContext c, SearchCatalog catalog, Tim
 
         var x = c.NewAlias("x");
         var a = c.NewAlias("h");
-        if (probe && type is not null && !rest.StartsWith("_lastUpdated", StringComparison.Ordinal))
-        {
-            // index rows exist only for current, not deleted resources: the reference row stands for its source, whose
-            // other index rows are probed by (res_type, res_id) directly; no page of the resource table is read
-            var checks = Compile(source, a, rest, value, depth + 1, probe: true);
-            return $"EXISTS (SELECT 1 FROM idx_reference {a} " +
-                $"WHERE {a}.res_type = {c.Add(source)} AND {a}.param = {c.Add(param)} AND {a}.target_id = {r}.res_id AND {a}.target_type = {c.Add(type)} " +
-                $"AND {checks}{c.Dialect.ProbeFence})";
-        }
         if (probe && type is not null)
         {
-            var checks = Compile(source, x, rest, value, depth + 1, probe: true);
-            return $"EXISTS (SELECT 1 FROM idx_reference {a} JOIN resource {x} ON {x}.res_type = {a}.res_type AND {x}.res_id = {a}.res_id " +
+            // index rows exist only for current, not deleted resources: the reference row stands for its source, whose
+            // other index rows are probed by (res_type, res_id) directly; only a criterion on the source's own row
+            // (_lastUpdated) reads the resource table
+            var ownRow = rest.StartsWith("_lastUpdated", StringComparison.Ordinal);
+            var checks = Compile(source, ownRow ? x : a, rest, value, depth + 1, probe: true);
+            var join = ownRow ? $" JOIN resource {x} ON {x}.res_type = {a}.res_type AND {x}.res_id = {a}.res_id" : "";
+            return $"EXISTS (SELECT 1 FROM idx_reference {a}{join} " +
                 $"WHERE {a}.res_type = {c.Add(source)} AND {a}.param = {c.Add(param)} AND {a}.target_id = {r}.res_id AND {a}.target_type = {c.Add(type)} " +
-                $"AND {x}.is_deleted = {c.Add(false)} AND {checks}{c.Dialect.ProbeFence})";
+                $"AND {checks}{c.Dialect.ProbeFence})";
         }
         var inner = Compile(source, x, rest, value, depth + 1);
         var sources = $"SELECT {x}.res_id FROM resource {x} WHERE {x}.res_type = {c.Add(source)} AND {x}.is_deleted = {c.Add(false)} AND {inner}";
