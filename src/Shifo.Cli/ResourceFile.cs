@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using Shifo.Fhir.Definitions;
 
 namespace Shifo.Cli;
@@ -14,6 +15,8 @@ public static class ResourceFile
         if (Directory.Exists(path)) throw new CliInputException($"{path}: is a directory, expected a JSON file");
         if (!File.Exists(path)) throw new CliInputException($"{path}: no such file");
         var bytes = File.ReadAllBytes(path);
+        // JSON is UTF-8 (RFC 8259); JsonDocument leaves string contents unchecked, the FHIR parser would refuse them later
+        if (!Utf8.IsValid(bytes)) throw new CliInputException($"{path}: not valid JSON (the bytes are not UTF-8 text)");
         var resourceType = ReadResourceType(path, bytes);
         if (!FhirDefinitions.R4.IsResourceType(resourceType))
             throw new CliInputException($"{path}: '{resourceType}' is not a FHIR R4 resource type");

@@ -48,7 +48,30 @@ public sealed class ElementNode
     public ElementNode? Parent { get; private set; }
 
     /// <summary>The primitive value as written: unescaped text for strings, the literal for numbers and booleans.</summary>
-    public string? Value { get; set; }
+    public string? Value
+    {
+        get
+        {
+            var value = _value;
+            if (value is not byte[] utf8) return (string?)value;
+            // decoded on first read and kept; two threads reading at once decode equal strings, either may stay
+            var decoded = Encoding.UTF8.GetString(utf8);
+            _value = decoded;
+            return decoded;
+        }
+        set => _value = value;
+    }
+
+    // a string, or a long text value as the parser read it: UTF-8, unescaped, checked valid, never changed. Validation
+    // only scans narratives, descriptions and base64 data, which are most of a resource's bytes; decoding them all
+    // up front would double their size and hand the collector most of the parse.
+    private object? _value;
+
+    /// <summary>The value as UTF-8 while it is kept undecoded (a long text value from the parser), else null: read <see cref="Value"/>.</summary>
+    internal byte[]? Utf8Value => _value as byte[];
+
+    /// <summary>Keeps a text value as UTF-8 until it is read; the array is the node's and must never change.</summary>
+    internal void SetUtf8Value(byte[] utf8) => _value = utf8;
 
     public PrimitiveKind ValueKind { get; set; }
 
@@ -58,7 +81,7 @@ public sealed class ElementNode
     /// <summary>True for a resource: the root, a contained resource, or a Bundle entry's resource.</summary>
     public bool IsResource { get; set; }
 
-    public bool HasValue => Value is not null;
+    public bool HasValue => _value is not null;
 
     public IReadOnlyList<ElementNode> Children => (IReadOnlyList<ElementNode>?)_children ?? [];
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using Shifo.Fhir.Definitions;
 using Shifo.Fhir.Model;
 using Shifo.Fhir.Outcomes;
@@ -73,6 +74,12 @@ public sealed class FhirJsonParser
             parser._issues.Add(Issue.Fatal("structure", null, message));
             root = null;
         }
+        catch (NotTextException ex)
+        {
+            parser._issues.Add(Issue.Fatal("structure", null,
+                $"The content is not valid JSON text: the string at byte {ex.ByteOffset + 1} holds bytes that are not UTF-8 or a \\u escape of half a character."));
+            root = null;
+        }
         var result = new ParseResult { Resource = root };
         result.Issues.AddRange(parser._issues);
         parser._issues.Clear();
@@ -129,7 +136,7 @@ public sealed class FhirJsonParser
             if (reader.TokenType != JsonTokenType.PropertyName) continue;
             var isType = reader.ValueTextEquals("resourceType"u8);
             reader.Read();
-            if (isType) return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            if (isType) return reader.TokenType == JsonTokenType.String ? Text(ref reader) : null;
             reader.Skip();
         }
         return null;
@@ -215,10 +222,10 @@ public sealed class FhirJsonParser
             if (properties.Find(utf8) is { } entry) return (entry.Key, entry, false);
             if (utf8.Length > 1 && utf8[0] == (byte)'_' && properties.Find(utf8[1..]) is { IsPrimitive: true } extras)
                 return (extras.Key, extras, true);
-            return (reader.GetString()!, null, false);
+            return (Text(ref reader), null, false);
         }
         // an escaped name is compared unescaped, like any other
-        var property = reader.GetString()!;
+        var property = Text(ref reader);
         if (properties.Find(Encoding.UTF8.GetBytes(property)) is { } e) return (property, e, false);
         if (property.Length > 1 && property[0] == '_' && properties.Find(Encoding.UTF8.GetBytes(property[1..])) is { IsPrimitive: true } x)
             return (property[1..], x, true);
@@ -272,7 +279,7 @@ public sealed class FhirJsonParser
             if (node.ValueKind != expected)
                 _issues.Add(Issue.Error("structure", node.Location,
                     $"'{property}' is a {type}, which JSON writes as a {PrimitiveJson.Describe(expected)}, but found a {PrimitiveJson.Describe(node.ValueKind)}."));
-            else if (node.ValueKind == PrimitiveKind.String && node.Value!.Length == 0)
+            else if (node.ValueKind == PrimitiveKind.String && node.Utf8Value is null && node.Value!.Length == 0) // long values are not empty
                 _issues.Add(Issue.Error("value", node.Location, $"'{property}' is an empty string: leave the property out instead."));
             return;
         }
@@ -324,14 +331,25 @@ public sealed class FhirJsonParser
     // strings of values read before, shared rather than made again (the parser, and so the cache, is one per thread)
     private readonly ValueStringCache _values = new();
 
+    /// <summary>Values longer than this (narratives, descriptions, data) are kept as UTF-8; shorter ones are decoded at once.</summary>
+    internal const int LongValueBytes = 128;
+
+    /// <summary>
+    /// The types whose long values validation only scans, so that they can stay UTF-8. URIs, canonicals and codes
+    /// are compared with the definitions (extension URLs, code systems, references) and would be decoded at once.
+    /// </summary>
+    private static bool IsScannedText(string type) => type is "string" or "markdown" or "xhtml" or "base64Binary";
+
     private void SetPrimitive(ref Utf8JsonReader reader, ElementNode node)
     {
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                if (reader.ValueIsEscaped || reader.HasValueSequence) node.Value = reader.GetString();
+                if (reader.HasValueSequence) node.Value = Text(ref reader);
+                else if (reader.ValueSpan.Length > LongValueBytes && IsScannedText(node.TypeName)) node.SetUtf8Value(KeepLong(ref reader));
+                else if (reader.ValueIsEscaped) node.Value = Text(ref reader);
                 else if (_values.Find(reader.ValueSpan) is { } known) node.Value = known;
-                else _values.Store(reader.ValueSpan, node.Value = reader.GetString()!);
+                else _values.Store(reader.ValueSpan, node.Value = Text(ref reader));
                 node.ValueKind = PrimitiveKind.String;
                 break;
             case JsonTokenType.Number:
@@ -349,6 +367,37 @@ public sealed class FhirJsonParser
                 node.ValueKind = PrimitiveKind.Boolean;
                 break;
         }
+    }
+
+    /// <summary>A long text value as UTF-8, unescaped and checked to be valid UTF-8 as decoding it would.</summary>
+    private byte[] KeepLong(ref Utf8JsonReader reader)
+    {
+        var raw = reader.ValueSpan;
+        byte[] utf8;
+        if (!reader.ValueIsEscaped) utf8 = raw.ToArray();
+        else
+        {
+            // unescaping never lengthens UTF-8 (\u00e9 is 6 bytes for 2), so the raw length is room enough
+            var scratch = ArrayPool<byte>.Shared.Rent(raw.Length);
+            try { utf8 = scratch.AsSpan(0, reader.CopyString(scratch)).ToArray(); }
+            catch (InvalidOperationException) { throw new NotTextException(reader.TokenStartIndex); }
+            finally { ArrayPool<byte>.Shared.Return(scratch); }
+        }
+        if (!Utf8.IsValid(utf8)) throw new NotTextException(reader.TokenStartIndex);
+        return utf8;
+    }
+
+    /// <summary>The current string token as text; bytes that are not UTF-8, or a broken \u escape, end the parse.</summary>
+    private static string Text(ref Utf8JsonReader reader)
+    {
+        try { return reader.GetString()!; }
+        catch (InvalidOperationException) { throw new NotTextException(reader.TokenStartIndex); }
+    }
+
+    /// <summary>A string of the document is not text: bytes that are not UTF-8, or a \u escape of half a character.</summary>
+    private sealed class NotTextException(long byteOffset) : Exception
+    {
+        public long ByteOffset { get; } = byteOffset;
     }
 
     /// <summary>Reads a primitive's "_name" part (id and extensions), single or array, into the matching nodes.</summary>
@@ -399,7 +448,7 @@ public sealed class FhirJsonParser
                 parent.Add(node);
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                 {
-                    var property = reader.GetString()!;
+                    var property = Text(ref reader);
                     reader.Read();
                     ReadUnknown(ref reader, node, property, inArray: false);
                 }

@@ -27,6 +27,48 @@ internal static class NativeFormats
         _ => null,
     };
 
+    /// <summary>A check on UTF-8 text, equal to the one on strings that <see cref="For"/> gives for the same pattern.</summary>
+    public delegate bool Utf8Check(ReadOnlySpan<byte> utf8);
+
+    /// <summary>
+    /// The same checks on UTF-8, for the long values the parser keeps undecoded, or null when none is written. The
+    /// characters they look for are all ASCII, and a byte below 128 in UTF-8 is always that ASCII character.
+    /// </summary>
+    public static Utf8Check? ForUtf8(string pattern) => pattern switch
+    {
+        @"[ \r\n\t\S]+" => static v => v.Length > 0 && v.IndexOfAny((byte)'\v', (byte)'\f') < 0,
+        @"\S*" => static v => !v.ContainsAny(JavaSpaceBytes),
+        Base64Pattern => IsBase64,
+        _ => null,
+    };
+
+    private static readonly SearchValues<byte> JavaSpaceBytes = SearchValues.Create("\t\n\v\f\r "u8);
+
+    // base64Binary: groups of four base64 characters, with white space allowed between groups only
+    private const string Base64Pattern = @"(\s*([0-9a-zA-Z\+/=]){4}\s*)+";
+
+    private static readonly SearchValues<byte> Base64Bytes =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="u8);
+
+    // every run of base64 characters is a whole number of groups, whatever separates runs is white space, and
+    // there is at least one group
+    private static bool IsBase64(ReadOnlySpan<byte> v)
+    {
+        var groups = false;
+        while (!v.IsEmpty)
+        {
+            var run = v.IndexOfAnyExcept(Base64Bytes);
+            if (run < 0) run = v.Length;
+            if (run % 4 != 0) return false;
+            groups |= run > 0;
+            v = v[run..];
+            var space = v.IndexOfAnyExcept(JavaSpaceBytes);
+            if (space == 0) return false; // neither a base64 character nor white space
+            v = space < 0 ? [] : v[space..];
+        }
+        return groups;
+    }
+
     private static readonly SearchValues<char> IdChars =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.");
 

@@ -104,7 +104,7 @@ internal static class NativeInvariants
             Answer(!AnyGreatGrandchild(n, "contained", "meta", "versionId") && !AnyGreatGrandchild(n, "contained", "meta", "lastUpdated")),
         ["contained.meta.security.empty()"] = (n, _) => Answer(!AnyGreatGrandchild(n, "contained", "meta", "security")),
         // txt-1, txt-2 (on every Narrative.div): the function itself, without the FHIRPath dispatch around it
-        ["htmlChecks()"] = (n, _) => n is { TypeName: "xhtml", Value: { } html } ? Answer(XhtmlSafety.IsSafe(html)) : NativeAnswer.Unknown,
+        ["htmlChecks()"] = (n, _) => n is { TypeName: "xhtml", HasValue: true } ? Answer(XhtmlSafety.IsSafe(n)) : NativeAnswer.Unknown,
         // dom-3 (on every DomainResource)
         ["contained.where((('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not()).trace('unmatched', id).empty()"] =
             ContainedAreReferenced,

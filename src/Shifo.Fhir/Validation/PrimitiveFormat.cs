@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Shifo.Fhir.Definitions;
+using Shifo.Fhir.Model;
 
 namespace Shifo.Fhir.Validation;
 
@@ -13,6 +14,7 @@ internal sealed class PrimitiveFormat
 {
     private readonly Regex? _regex;
     private readonly Func<string, bool>? _native;
+    private readonly NativeFormats.Utf8Check? _nativeUtf8;
 
     public PrimitiveFormat(string type, string? pattern)
     {
@@ -20,11 +22,25 @@ internal sealed class PrimitiveFormat
         Pattern = pattern;
         if (pattern is null) return;
         _native = NativeFormats.For(pattern);
+        _nativeUtf8 = NativeFormats.ForUtf8(pattern);
         if (_native is null) _regex = SpecRegex.Compile(pattern);
     }
 
     public string Type { get; }
     public string? Pattern { get; }
+
+    /// <summary>Null when the node's value is fine, else what is wrong with it; a long value is checked undecoded where it can be.</summary>
+    public string? Check(ElementNode node)
+    {
+        // values kept as UTF-8 are of text types (string, markdown, xhtml, base64Binary), which have no range checks
+        // after the pattern: passing it, or having none (xhtml), is all there is
+        if (node.Utf8Value is { } utf8)
+        {
+            if (Pattern is null) return null;
+            if (_nativeUtf8 is not null && _nativeUtf8(utf8)) return null;
+        }
+        return Check(node.Value!);
+    }
 
     /// <summary>Null when the value is fine, else what is wrong with it.</summary>
     public string? Check(string value)

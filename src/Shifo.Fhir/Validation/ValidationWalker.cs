@@ -72,8 +72,8 @@ internal sealed class ValidationWalker
         if (!plan.IsResource && !node.HasValue)
             CheckEle1(node, plan, children);
 
-        if (plan.Format is { } format && node.Value is { } value && node.ValueKind == plan.ValueKind
-            && format.Check(value) is { } problem)
+        if (plan.Format is { } format && node.HasValue && node.ValueKind == plan.ValueKind
+            && format.Check(node) is { } problem)
             Error("value", node, problem);
 
         if (plan.RequiredValueSet is not null) BindingRules.Check(node, plan.BindingTarget, plan.RequiredValueSet, this);

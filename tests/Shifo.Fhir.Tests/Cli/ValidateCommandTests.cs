@@ -83,4 +83,14 @@ public class ValidateCommandTests
         using var files = new TempFiles();
         CliRun.Of("validate", files.Write("input.json", content)).AssertBadInput(expected);
     }
+
+    [Fact]
+    public void A_file_that_is_not_UTF8_is_bad_input()
+    {
+        using var files = new TempFiles();
+        var path = files.Write("latin1.json", "");
+        // 0xE9 alone is Latin-1 for "é", not UTF-8
+        File.WriteAllBytes(path, [.. "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Ren"u8, 0xE9, .. "\"}]}"u8]);
+        CliRun.Of("validate", path).AssertBadInput("not UTF-8 text");
+    }
 }

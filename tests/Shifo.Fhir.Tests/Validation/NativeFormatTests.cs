@@ -1,3 +1,4 @@
+using System.Text;
 using Shifo.Fhir.Validation;
 
 namespace Shifo.Fhir.Tests.Validation;
@@ -25,6 +26,27 @@ public class NativeFormatTests
             for (var i = 0; i < chars.Length; i++) chars[i] = alphabet[rnd.Next(alphabet.Length)];
             var v = new string(chars);
             Assert.True(regex.IsMatch(v) == native(v), $"'{v}'");
+        }
+    }
+
+    [Theory]
+    [InlineData(@"[ \r\n\t\S]+")]
+    [InlineData(@"\S*")]
+    [InlineData(@"(\s*([0-9a-zA-Z\+/=]){4}\s*)+")]
+    public void Utf8_check_agrees_with_the_pattern(string pattern)
+    {
+        var native = NativeFormats.ForUtf8(pattern)!;
+        var regex = SpecRegex.Compile(pattern);
+        const string alphabet = "aZ09+/= \t\n\v\f\r\u00A0é中-*";
+        var rnd = new Random(pattern.Length);
+        string[] fixedCases = ["", " ", "abcd", "ab cd", "abcd efgh", " abcd\n", "abc", "abcde", "ab=\u00A0=", "a\u00A0b", "a\fb"];
+        foreach (var v in fixedCases) Assert.True(regex.IsMatch(v) == native(Encoding.UTF8.GetBytes(v)), $"'{v}'");
+        for (var n = 0; n < 20000; n++)
+        {
+            var chars = new char[rnd.Next(0, 14)];
+            for (var i = 0; i < chars.Length; i++) chars[i] = alphabet[rnd.Next(alphabet.Length)];
+            var v = new string(chars);
+            Assert.True(regex.IsMatch(v) == native(Encoding.UTF8.GetBytes(v)), $"'{v}'");
         }
     }
 }

@@ -47,6 +47,7 @@ internal static partial class FhirFunctions
         {
             var item = Collections.SingleOrNone(focus, "htmlChecks()");
             if (item is null) return Collections.Empty;
+            if (item is ElementNode { HasValue: true } node) return Collections.Bool(XhtmlSafety.IsSafe(node));
             return Collections.Bool(FhirPathValues.ToStringValue(item) is { } html && XhtmlSafety.IsSafe(html));
         });
         add("memberOf", 1, 1, static (s, focus, args, input) =>
