@@ -163,14 +163,19 @@ public sealed class ElementNode
 
     private static Dictionary<string, object[]> BuildIndex(List<ElementNode> children)
     {
-        var lists = new Dictionary<string, List<object>>(StringComparer.Ordinal);
-        foreach (var c in children)
+        // repeating elements are consecutive children, so each name is one run, copied straight into its array;
+        // a name in several runs (content built by hand) has its runs joined
+        var index = new Dictionary<string, object[]>(StringComparer.Ordinal);
+        for (var start = 0; start < children.Count;)
         {
-            if (!lists.TryGetValue(c.Name, out var list)) lists[c.Name] = list = [];
-            list.Add(c);
+            var name = children[start].Name;
+            var end = start + 1;
+            while (end < children.Count && children[end].Name == name) end++;
+            var run = new object[end - start];
+            for (var i = start; i < end; i++) run[i - start] = children[i];
+            index[name] = index.TryGetValue(name, out var earlier) ? [.. earlier, .. run] : run;
+            start = end;
         }
-        var index = new Dictionary<string, object[]>(lists.Count, StringComparer.Ordinal);
-        foreach (var (name, list) in lists) index[name] = [.. list];
         return index;
     }
 

@@ -12,17 +12,20 @@ internal static class NativeFormats
 {
     private static readonly SearchValues<char> JavaSpace = SearchValues.Create("\t\n\v\f\r ");
 
+    /// <summary>A check on text, taking spans so that parts of a value (the id of a reference) need no string of their own.</summary>
+    public delegate bool CharCheck(ReadOnlySpan<char> value);
+
     /// <summary>A check equal to the whole-value match of <paramref name="pattern"/>, or null when none is written for it.</summary>
-    public static Func<string, bool>? For(string pattern) => pattern switch
+    public static CharCheck? For(string pattern) => pattern switch
     {
         // string, markdown: any character but \x0B and \f, at least one
-        @"[ \r\n\t\S]+" => static v => v.Length > 0 && v.AsSpan().IndexOfAny('\v', '\f') < 0,
+        @"[ \r\n\t\S]+" => static v => v.Length > 0 && v.IndexOfAny('\v', '\f') < 0,
         // uri, url, canonical: no white space
-        @"\S*" => static v => !v.AsSpan().ContainsAny(JavaSpace),
+        @"\S*" => static v => !v.ContainsAny(JavaSpace),
         // code: words separated by single white-space characters
         @"[^\s]+(\s[^\s]+)*" => IsCode,
         // id
-        @"[A-Za-z0-9\-\.]{1,64}" => static v => v.Length is >= 1 and <= 64 && !v.AsSpan().ContainsAnyExcept(IdChars),
+        @"[A-Za-z0-9\-\.]{1,64}" => static v => v.Length is >= 1 and <= 64 && !v.ContainsAnyExcept(IdChars),
         "true|false" => static v => v is "true" or "false",
         _ => null,
     };
@@ -72,10 +75,9 @@ internal static class NativeFormats
     private static readonly SearchValues<char> IdChars =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.");
 
-    private static bool IsCode(string v)
+    private static bool IsCode(ReadOnlySpan<char> span)
     {
-        if (v.Length == 0 || JavaSpace.Contains(v[0]) || JavaSpace.Contains(v[^1])) return false;
-        var span = v.AsSpan();
+        if (span.Length == 0 || JavaSpace.Contains(span[0]) || JavaSpace.Contains(span[^1])) return false;
         for (var i = span.IndexOfAny(JavaSpace); i >= 0; )
         {
             // one white-space character, then a non-space one (the last character is not a space)

@@ -13,7 +13,7 @@ namespace Shifo.Fhir.Validation;
 internal sealed class PrimitiveFormat
 {
     private readonly Regex? _regex;
-    private readonly Func<string, bool>? _native;
+    private readonly NativeFormats.CharCheck? _native;
     private readonly NativeFormats.Utf8Check? _nativeUtf8;
 
     public PrimitiveFormat(string type, string? pattern)
@@ -41,6 +41,9 @@ internal sealed class PrimitiveFormat
         }
         return Check(node.Value!);
     }
+
+    /// <summary>Whether a part of a value passes, without a string for it where a native check exists (types without range checks).</summary>
+    public bool Accepts(ReadOnlySpan<char> value) => _native is not null ? _native(value) : Check(value.ToString()) is null;
 
     /// <summary>Null when the value is fine, else what is wrong with it.</summary>
     public string? Check(string value)

@@ -70,15 +70,29 @@ internal static class ReferenceRules
                 $"A reference to a {targetType} is not allowed at {plan.Element.Path}; allowed: {string.Join(", ", allowed)}.");
     }
 
+    // Type/id or Type/id/_history/version, read in place: references are on nearly every clinical resource
     private static bool IsRelativeRestful(string reference, ValidationWalker walker, out string type)
     {
         type = "";
-        var parts = reference.Split('/');
-        if (!(parts.Length == 2 || (parts.Length == 4 && parts[2] == "_history"))) return false;
-        if (!walker.Definitions.IsResourceType(parts[0])) return false;
+        var rest = reference.AsSpan();
+        var slash = rest.IndexOf('/');
+        if (slash < 0 || walker.Definitions.ResourceTypeNamed(rest[..slash]) is not { } named) return false;
+        rest = rest[(slash + 1)..];
         var idFormat = walker.Plans.Formats.Get("id");
-        if (idFormat.Check(parts[1]) is not null || (parts.Length == 4 && idFormat.Check(parts[3]) is not null)) return false;
-        type = parts[0];
+        slash = rest.IndexOf('/');
+        if (slash < 0)
+        {
+            if (!idFormat.Accepts(rest)) return false;
+        }
+        else
+        {
+            var id = rest[..slash];
+            rest = rest[(slash + 1)..];
+            if (!rest.StartsWith("_history/", StringComparison.Ordinal)) return false;
+            var version = rest["_history/".Length..];
+            if (!idFormat.Accepts(id) || !idFormat.Accepts(version)) return false;
+        }
+        type = named;
         return true;
     }
 
