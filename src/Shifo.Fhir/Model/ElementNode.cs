@@ -21,29 +21,39 @@ public sealed class ElementNode
 {
     private List<ElementNode>? _children;
 
-    public ElementNode(string name, string typeName)
-    {
-        _name = name;
-        TypeName = typeName;
-    }
+    public ElementNode(string name, string typeName) => _shape = new NodeShape(name, typeName, null);
+
+    public ElementNode(string name, string typeName, ElementInfo? definition) => _shape = new NodeShape(name, typeName, definition);
+
+    /// <summary>A node of a shape shared with others (the parser's, one per element and type).</summary>
+    internal ElementNode(NodeShape shape) => _shape = shape;
+
+    private NodeShape _shape;
 
     /// <summary>The element's name without a choice-type suffix ("value" for "valueQuantity").</summary>
     public string Name
     {
-        get => _name;
+        get => _shape.Name;
         set
         {
-            _name = value;
+            _shape = new NodeShape(value, _shape.TypeName, _shape.Definition);
             Parent?.ChildrenChanged();
         }
     }
-    private string _name;
 
     /// <summary>The FHIR type: a resource type, a data type ("HumanName", "string") or "BackboneElement".</summary>
-    public string TypeName { get; set; }
+    public string TypeName
+    {
+        get => _shape.TypeName;
+        set => _shape = new NodeShape(_shape.Name, value, _shape.Definition);
+    }
 
     /// <summary>The definition this node was read against; null for an element the definitions do not know.</summary>
-    public ElementInfo? Definition { get; set; }
+    public ElementInfo? Definition
+    {
+        get => _shape.Definition;
+        set => _shape = new NodeShape(_shape.Name, _shape.TypeName, value);
+    }
 
     public ElementNode? Parent { get; private set; }
 

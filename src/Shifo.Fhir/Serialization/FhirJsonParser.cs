@@ -60,7 +60,7 @@ public sealed class FhirJsonParser
                 parser._issues.Add(Issue.Fatal("structure", null, $"Expected a JSON object with a resourceType, found {Describe(reader.TokenType)}."));
             else
             {
-                root = parser.ReadResource(ref reader, "", null);
+                root = parser.ReadResource(ref reader, "", null, null);
                 // reading on makes the reader reject anything after the object (a JsonException, below)
                 while (reader.Read()) { }
             }
@@ -99,7 +99,8 @@ public sealed class FhirJsonParser
     };
 
     /// <summary>Reads a resource object; the reader is on its StartObject. Returns null (reader past the object) if it is not one.</summary>
-    private ElementNode? ReadResource(ref Utf8JsonReader reader, string name, ElementNode? parentForLocation)
+    /// <param name="asElement">The element holding the resource (Bundle.entry.resource, contained); null for the root.</param>
+    private ElementNode? ReadResource(ref Utf8JsonReader reader, string name, ElementNode? parentForLocation, ElementInfo? asElement)
     {
         // the location is built only for an issue: it walks the tree and counts siblings
         string? Where() => parentForLocation is null ? null : Join(parentForLocation.Location, name);
@@ -117,11 +118,7 @@ public sealed class FhirJsonParser
             reader.Skip();
             return null;
         }
-        var node = new ElementNode(parentForLocation is null ? resourceType : name, resourceType)
-        {
-            Definition = sd.Root,
-            IsResource = true,
-        };
+        var node = new ElementNode(parentForLocation is null ? resourceType : name, resourceType, asElement ?? sd.Root) { IsResource = true };
         ReadObjectMembers(ref reader, node, PropertyTable.For(_defs.ChildrenOf(sd.Root, resourceType), _defs), parentForLocation);
         return node;
     }
@@ -247,7 +244,8 @@ public sealed class FhirJsonParser
 
     private string UnknownMessage(ElementNode node, string property)
     {
-        var where = node.Definition?.Path ?? node.TypeName;
+        // a resource says its own type, not the element that holds it (Bundle.entry.resource)
+        var where = node.IsResource ? node.TypeName : node.Definition?.Path ?? node.TypeName;
         return $"Unknown element '{property}' in {where}.";
     }
 
@@ -259,7 +257,7 @@ public sealed class FhirJsonParser
         var type = slot.TypeCode;
         if (entry.IsPrimitive)
         {
-            var node = mayExist ? PrimitiveAt(parent, name, index, slot) : NewPrimitive(parent, name, slot);
+            var node = mayExist ? PrimitiveAt(parent, name, index, entry) : NewPrimitive(parent, entry);
             if (reader.TokenType == JsonTokenType.Null)
             {
                 // a null is only a placeholder where the "_name" array carries this position's extensions
@@ -293,21 +291,18 @@ public sealed class FhirJsonParser
         }
         if (entry.IsResource)
         {
-            var resource = ReadResource(ref reader, name, parent);
-            if (resource is not null)
-            {
-                resource.Definition = slot.Element;
-                resource.InArray = slot.Element.IsArray;
-            }
+            var resource = ReadResource(ref reader, name, parent, slot.Element);
+            if (resource is not null) resource.InArray = slot.Element.IsArray;
             return;
         }
-        var child = new ElementNode(name, type) { Definition = slot.Element, InArray = slot.Element.IsArray };
+        var child = new ElementNode(entry.Shape) { InArray = slot.Element.IsArray };
         ReadObjectMembers(ref reader, child, entry.Children(_defs), parent);
     }
 
     /// <summary>The node for position <paramref name="index"/> of a primitive element, made when it does not exist yet.</summary>
-    private static ElementNode PrimitiveAt(ElementNode parent, string name, int index, ChildSlot slot)
+    private static ElementNode PrimitiveAt(ElementNode parent, string name, int index, PropertyEntry entry)
     {
+        var slot = entry.Slot;
         var i = 0;
         foreach (var c in parent.ChildList)
         {
@@ -317,13 +312,13 @@ public sealed class FhirJsonParser
             i++;
         }
         ElementNode? last = null;
-        for (; i <= index; i++) last = NewPrimitive(parent, name, slot);
+        for (; i <= index; i++) last = NewPrimitive(parent, entry);
         return last!;
     }
 
-    private static ElementNode NewPrimitive(ElementNode parent, string name, ChildSlot slot)
+    private static ElementNode NewPrimitive(ElementNode parent, PropertyEntry entry)
     {
-        var node = new ElementNode(name, slot.TypeCode) { Definition = slot.Element, InArray = slot.Element.IsArray };
+        var node = new ElementNode(entry.Shape) { InArray = entry.Slot.Element.IsArray };
         parent.Add(node);
         return node;
     }
@@ -411,7 +406,7 @@ public sealed class FhirJsonParser
             var index = 0;
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
-                var node = PrimitiveAt(parent, elementName, index++, slot);
+                var node = PrimitiveAt(parent, elementName, index++, entry);
                 if (reader.TokenType == JsonTokenType.Null) continue;
                 if (reader.TokenType != JsonTokenType.StartObject)
                 {
@@ -423,7 +418,7 @@ public sealed class FhirJsonParser
             }
             return;
         }
-        var single = PrimitiveAt(parent, elementName, 0, slot);
+        var single = PrimitiveAt(parent, elementName, 0, entry);
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             _issues.Add(Issue.Error("structure", single.Location, $"'_{name}' must be an object, found {Describe(reader.TokenType)}."));

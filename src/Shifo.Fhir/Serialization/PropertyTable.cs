@@ -30,6 +30,10 @@ internal sealed class PropertyEntry
 
     private PropertyTable? _children;
 
+    /// <summary>The shape of every node read for this property: its element's name, its type and its definition.</summary>
+    public NodeShape Shape => _shape ??= new NodeShape(Slot.Element.Name, Slot.TypeCode, Slot.Element);
+    private NodeShape? _shape;
+
     /// <summary>The properties of this element's own object (for a primitive: of its "_name" part).</summary>
     public PropertyTable Children(FhirDefinitions defs) =>
         _children ??= PropertyTable.For(defs.ChildrenOf(Slot.Element, Slot.TypeCode), defs);

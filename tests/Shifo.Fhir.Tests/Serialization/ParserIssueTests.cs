@@ -22,6 +22,7 @@ public class ParserIssueTests
     [InlineData("""{"resourceType":"Patient","gender":""}""", "Patient.gender", "empty string")]
     [InlineData("""{"resourceType":"Patient","gender":null}""", "Patient.gender", "null")]
     [InlineData("""{"resourceType":"Patient","gender":"male","gender":"female"}""", "Patient.gender", "more than once")]
+    [InlineData("""{"resourceType":"Patient","contained":[{"resourceType":"Organization","colour":"red"}]}""", "Patient.contained[0].colour", "in Organization.")]
     [InlineData("""{"resourceType":"Patient","name":[{"given":[{"value":"x"}]}]}""", "Patient.name[0].given[0]", "primitive")]
     [InlineData("""{"resourceType":"Observation","status":"final","code":{"text":"t"},"valueQuantity":{"value":"1.5"}}""", "Observation.value.value", "number")]
     public void ReportsStructuralProblemsWithTheirLocation(string json, string expression, string messagePart)
