@@ -6,7 +6,8 @@ namespace Shifo.Fhir.Validation;
 /// Hand-written equivalents of the most frequent value patterns of the R4 definitions (string, code, uri, id,
 /// boolean), used only when a definition's pattern is exactly the one written here, so the definitions stay the
 /// source of the rule. Nearly every primitive of a resource is one of these; a loop over the characters costs a
-/// fraction of a regular-expression match. Java's \s is [\t\n\x0B\f\r ] (see <see cref="SpecRegex"/>).
+/// fraction of a regular-expression match. Java's \s is [\t\n\x0B\f\r ] (see <see cref="SpecRegex"/>). Long text
+/// values the parser keeps as UTF-8 have their own checks (string, markdown, uri, base64Binary), held to the same patterns.
 /// </summary>
 internal static class NativeFormats
 {
