@@ -26,8 +26,10 @@ public sealed class PostgresCluster : IAsyncDisposable
         _runAs = runAs;
     }
 
+    // Timeout: opening a connection on loopback has twice taken longer than Npgsql's default 15 s under the full
+    // suite on the 2-core CI VM (never alone), failing tests about races and crashes, not about connecting
     public string ConnectionString(string database) =>
-        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=20";
+        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=20;Timeout=60";
 
     public static async Task<PostgresCluster> StartAsync()
     {
