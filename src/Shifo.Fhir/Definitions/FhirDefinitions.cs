@@ -52,6 +52,7 @@ public sealed class FhirDefinitions
     /// <summary>The resource type named by part of a text (a reference's "Patient/123"), as the definitions' own string; null if none.</summary>
     public string? ResourceTypeNamed(ReadOnlySpan<char> name) =>
         _raw.Value.ResourceTypes.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var type) ? type : null;
+
     public bool IsKnownType(string name) => _raw.Value.BaseUrlByType.ContainsKey(name);
     public bool IsPrimitiveType(string name) => _raw.Value.PrimitiveTypes.Contains(name);
 

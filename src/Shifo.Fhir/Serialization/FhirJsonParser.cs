@@ -257,7 +257,7 @@ public sealed class FhirJsonParser
         var type = slot.TypeCode;
         if (entry.IsPrimitive)
         {
-            var node = mayExist ? PrimitiveAt(parent, name, index, entry) : NewPrimitive(parent, entry);
+            var node = mayExist ? PrimitiveAt(parent, index, entry) : NewPrimitive(parent, entry);
             if (reader.TokenType == JsonTokenType.Null)
             {
                 // a null is only a placeholder where the "_name" array carries this position's extensions
@@ -300,9 +300,10 @@ public sealed class FhirJsonParser
     }
 
     /// <summary>The node for position <paramref name="index"/> of a primitive element, made when it does not exist yet.</summary>
-    private static ElementNode PrimitiveAt(ElementNode parent, string name, int index, PropertyEntry entry)
+    private static ElementNode PrimitiveAt(ElementNode parent, int index, PropertyEntry entry)
     {
         var slot = entry.Slot;
+        var name = slot.Element.Name;
         var i = 0;
         foreach (var c in parent.ChildList)
         {
@@ -327,7 +328,7 @@ public sealed class FhirJsonParser
     private readonly ValueStringCache _values = new();
 
     /// <summary>Values longer than this (narratives, descriptions, data) are kept as UTF-8; shorter ones are decoded at once.</summary>
-    internal const int LongValueBytes = 128;
+    private const int LongValueBytes = 128;
 
     /// <summary>
     /// The types whose long values validation only scans, so that they can stay UTF-8. URIs, canonicals and codes
@@ -398,15 +399,13 @@ public sealed class FhirJsonParser
     /// <summary>Reads a primitive's "_name" part (id and extensions), single or array, into the matching nodes.</summary>
     private void ReadPrimitiveExtras(ref Utf8JsonReader reader, ElementNode parent, string name, PropertyEntry entry)
     {
-        var slot = entry.Slot;
         var slots = entry.Children(_defs);
-        var elementName = slot.Element.Name;
         if (reader.TokenType == JsonTokenType.StartArray)
         {
             var index = 0;
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
-                var node = PrimitiveAt(parent, elementName, index++, entry);
+                var node = PrimitiveAt(parent, index++, entry);
                 if (reader.TokenType == JsonTokenType.Null) continue;
                 if (reader.TokenType != JsonTokenType.StartObject)
                 {
@@ -418,7 +417,7 @@ public sealed class FhirJsonParser
             }
             return;
         }
-        var single = PrimitiveAt(parent, elementName, 0, entry);
+        var single = PrimitiveAt(parent, 0, entry);
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             _issues.Add(Issue.Error("structure", single.Location, $"'_{name}' must be an object, found {Describe(reader.TokenType)}."));

@@ -15,7 +15,7 @@ public static class ResourceStamp
         var idNode = resource.Child("id");
         if (idNode is null)
         {
-            idNode = new ElementNode("id", "id") { Definition = slots["id"].Element };
+            idNode = new ElementNode("id", "id", slots["id"].Element);
             resource.Insert(0, idNode);
         }
         idNode.Value = id;
@@ -24,7 +24,7 @@ public static class ResourceStamp
         var meta = resource.Child("meta");
         if (meta is null)
         {
-            meta = new ElementNode("meta", "Meta") { Definition = slots["meta"].Element };
+            meta = new ElementNode("meta", "Meta", slots["meta"].Element);
             resource.Insert(resource.Children.ToList().IndexOf(idNode) + 1, meta);
         }
         var metaSlots = defs.ChildrenOf(meta.Definition!, "Meta");
@@ -41,7 +41,7 @@ public static class ResourceStamp
         var node = parent.Child(name);
         if (node is null)
         {
-            node = new ElementNode(name, type) { Definition = slots[name].Element };
+            node = new ElementNode(name, type, slots[name].Element);
             // versionId and lastUpdated come first in Meta (after id and extension)
             var at = parent.Children.TakeWhile(c => c.Name is "id" or "extension" || (position == 1 && c.Name == "versionId")).Count();
             parent.Insert(at, node);
