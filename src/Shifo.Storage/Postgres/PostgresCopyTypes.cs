@@ -43,6 +43,47 @@ internal static class PostgresCopyTypes
         return true;
     }
 
+    /// <summary>
+    /// Column <paramref name="column"/> of <paramref name="rows"/> as one typed array parameter (for
+    /// <c>unnest</c>), each value converted to the column's type as COPY would; nulls stay null.
+    /// </summary>
+    public static NpgsqlParameter ArrayOf(IReadOnlyList<object?[]> rows, int column, NpgsqlDbType type)
+    {
+        object values = type switch
+        {
+            NpgsqlDbType.Text => Column(rows, column, v => v as string ?? Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)),
+            NpgsqlDbType.Bigint => Column(rows, column, v => (long?)Convert.ToInt64(v)),
+            NpgsqlDbType.Integer => Column(rows, column, v => (int?)Convert.ToInt32(v)),
+            NpgsqlDbType.Smallint => Column(rows, column, v => (short?)Convert.ToInt16(v)),
+            NpgsqlDbType.Double => Column(rows, column, v => (double?)Convert.ToDouble(v)),
+            NpgsqlDbType.Boolean => Column(rows, column, v => (bool?)(bool)v),
+            NpgsqlDbType.Bytea => Column(rows, column, v => (byte[])v),
+            _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
+        };
+        return new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | type, Value = values };
+    }
+
+    private static T?[] Column<T>(IReadOnlyList<object?[]> rows, int column, Func<object, T?> convert)
+    {
+        var values = new T?[rows.Count];
+        for (var i = 0; i < values.Length; i++)
+            if (rows[i][column] is { } v) values[i] = convert(v);
+        return values;
+    }
+
+    /// <summary>The SQL type name of <paramref name="type"/>, for the casts of an <c>unnest</c> insert.</summary>
+    public static string SqlName(NpgsqlDbType type) => type switch
+    {
+        NpgsqlDbType.Text => "text",
+        NpgsqlDbType.Bigint => "bigint",
+        NpgsqlDbType.Integer => "integer",
+        NpgsqlDbType.Smallint => "smallint",
+        NpgsqlDbType.Double => "double precision",
+        NpgsqlDbType.Boolean => "boolean",
+        NpgsqlDbType.Bytea => "bytea",
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
+    };
+
     public static Task WriteAsync(NpgsqlBinaryImporter importer, object value, NpgsqlDbType type, CancellationToken ct) => type switch
     {
         NpgsqlDbType.Text => importer.WriteAsync(value as string ?? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!, type, ct),

@@ -3,6 +3,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Npgsql;
+using NpgsqlTypes;
 using Shifo.Storage.Relational;
 
 namespace Shifo.Storage.Postgres;
@@ -72,6 +73,48 @@ public sealed partial class PostgresDialect(string connectionString) : SqlDialec
         await importer.CompleteAsync(ct);
         return true;
     }
+
+    // from this many rows a table's COPY (two round trips, streamed) beats its array parameters in the shared batch
+    private const int CopyFromRows = 1000;
+
+    /// <summary>
+    /// The small tables of a write (a transaction Bundle's resources and index rows) in ONE round trip: a batch of
+    /// <c>INSERT ... SELECT FROM unnest(arrays)</c>, one per table, prepared once per connection, so that neither
+    /// side parses SQL or waits for a reply per table. Large tables (a bulk import's batch) go by COPY.
+    /// </summary>
+    internal override async Task<bool> InsertTablesAsync(DbConnection connection, DbTransaction tx,
+        IReadOnlyList<BatchInsert.TableRows> tables, CancellationToken ct)
+    {
+        var typed = new List<(BatchInsert.TableRows Table, NpgsqlDbType[] Types)>(tables.Count);
+        foreach (var table in tables)
+        {
+            if (!PostgresCopyTypes.TryOf(table.Table, table.Columns, out var types)) return false;
+            typed.Add((table, types));
+        }
+        await using var batch = new NpgsqlBatch((NpgsqlConnection)connection, (NpgsqlTransaction)tx);
+        foreach (var (table, types) in typed)
+        {
+            if (table.Rows.Count >= CopyFromRows)
+            {
+                await CopyRowsAsync(connection, table.Table, table.Columns, table.Rows, ct);
+                continue;
+            }
+            var command = new NpgsqlBatchCommand(_unnestInserts.GetOrAdd(table.Table, UnnestInsert, (table.Columns, types)));
+            for (var c = 0; c < types.Length; c++) command.Parameters.Add(PostgresCopyTypes.ArrayOf(table.Rows, c, types[c]));
+            batch.BatchCommands.Add(command);
+        }
+        if (batch.BatchCommands.Count == 0) return true;
+        // a statement already prepared on this physical connection is not sent again
+        await batch.PrepareAsync(ct);
+        await batch.ExecuteNonQueryAsync(ct);
+        return true;
+    }
+
+    private readonly ConcurrentDictionary<string, string> _unnestInserts = new(StringComparer.Ordinal);
+
+    private static string UnnestInsert(string table, (IReadOnlyList<string> Columns, NpgsqlDbType[] Types) shape) =>
+        $"INSERT INTO {table} ({string.Join(", ", shape.Columns)}) SELECT * FROM unnest(" +
+        string.Join(", ", shape.Types.Select((t, i) => $"${i + 1}::{PostgresCopyTypes.SqlName(t)}[]")) + ")";
 
     public override string? KeyLock => "SELECT pg_advisory_xact_lock(@k)";
 

@@ -48,9 +48,10 @@ internal static class BatchInsert
     /// <summary>Inserts every row of <paramref name="tables"/> inside the caller's transaction.</summary>
     public static async Task ExecuteAsync(DbConnection connection, DbTransaction tx, SqlDialect dialect, IEnumerable<TableRows> tables, CancellationToken ct)
     {
-        foreach (var table in tables)
+        var nonEmpty = tables.Where(t => t.Rows.Count > 0).ToList();
+        if (await dialect.InsertTablesAsync(connection, tx, nonEmpty, ct)) return;
+        foreach (var table in nonEmpty)
         {
-            if (table.Rows.Count == 0) continue;
             if (table.Rows.Count >= CopyMinimumRows && await dialect.CopyRowsAsync(connection, table.Table, table.Columns, table.Rows, ct)) continue;
             if (dialect.InsertsRowByRow) await RowByRowAsync(connection, tx, table, ct);
             else

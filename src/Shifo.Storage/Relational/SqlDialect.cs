@@ -46,6 +46,13 @@ public abstract class SqlDialect : IAsyncDisposable
     public virtual Task<bool> CopyRowsAsync(DbConnection connection, string table, IReadOnlyList<string> columns,
         IReadOnlyList<object?[]> rows, CancellationToken ct) => Task.FromResult(false);
 
+    /// <summary>
+    /// Inserts the rows of several tables in one go where the dialect can (PostgreSQL: one round trip of prepared
+    /// statements, one per table); false where it cannot, and the caller writes table by table.
+    /// </summary>
+    internal virtual Task<bool> InsertTablesAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<BatchInsert.TableRows> tables,
+        CancellationToken ct) => Task.FromResult(false);
+
     /// <summary>SQL taking a transaction-scoped lock on the 64-bit key @k; null where write transactions are serialized anyway.</summary>
     public virtual string? KeyLock => null;
 
