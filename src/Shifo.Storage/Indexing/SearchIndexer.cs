@@ -31,19 +31,26 @@ public sealed class SearchIndexer(FhirDefinitions definitions, IPathEngine engin
                     values.Add(p.Type, item);
                 continue;
             }
-            // a composite: each selected node is one group; its components are evaluated relative to it
+            // a composite: each selected node is one group; its components are evaluated relative to it. A group
+            // lacking a component can never match (a composite search names every component), so it is not stored:
+            // an Observation without a value would otherwise write its code once more for each code-value-[x]
             var group = 0;
             foreach (var item in Evaluate(p, p.Branches, resource))
             {
                 if (item is not ElementNode node) continue;
-                for (var c = 0; c < p.Components.Count; c++)
+                var start = rows.Count;
+                var complete = true;
+                for (var c = 0; c < p.Components.Count && complete; c++)
                 {
                     var component = p.Components[c];
+                    var before = rows.Count;
                     var values = new IndexValues(definitions, p.Code, group, c, rows);
                     foreach (var v in Evaluate(p, component.Branches, node))
                         values.Add(component.Type, v);
+                    complete = rows.Count > before;
                 }
-                group++;
+                if (complete) group++;
+                else rows.RemoveRange(start, rows.Count - start);
             }
         }
         return rows;

@@ -149,6 +149,12 @@ public abstract class SearchParameterTypeTests(ServerFixture server)
             """);
         Assert.Equal([bp], await s.SetAsync("Observation?component-code-value-quantity=http://loinc.org|8480-6$120"));
         Assert.Empty(await s.SetAsync("Observation?component-code-value-quantity=http://loinc.org|8480-6$80"));
+
+        // a pair lacking one of its parts is no value of the composite: an Observation without a value has a code but no code-value-quantity
+        var pending = await s.CreateAsync("""{"resourceType":"Observation","status":"registered","code":{"coding":[{"system":"http://loinc.org","code":"8302-2"}]}}""");
+        Assert.Equal([pending, bp], await s.SetAsync("Observation?code-value-quantity:missing=true"));
+        Assert.Equal([grams, mg, cm], await s.SetAsync("Observation?code-value-quantity:missing=false"));
+        Assert.Equal([cm, pending], await s.SetAsync("Observation?code=http://loinc.org|8302-2"));
     }
 
     [Fact]
