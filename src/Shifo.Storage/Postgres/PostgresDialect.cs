@@ -75,7 +75,7 @@ public sealed partial class PostgresDialect(string connectionString) : SqlDialec
     }
 
     // from this many rows a table's COPY (two round trips, streamed) beats its array parameters in the shared batch
-    private const int CopyFromRows = 1000;
+    private const int CopyFromRows = 200;
 
     /// <summary>
     /// The small tables of a write (a transaction Bundle's resources and index rows) in ONE round trip: a batch of
