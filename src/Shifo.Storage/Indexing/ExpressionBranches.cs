@@ -16,6 +16,10 @@ public static partial class ExpressionBranches
     [GeneratedRegex(@"\.where\(\s*resolve\(\)\s+is\s+([A-Za-z]+)\s*\)")]
     private static partial Regex ResolveIs();
 
+    // "(path as Type)" without parentheses inside the path
+    [GeneratedRegex(@"\(\s*([^()|]+?)\s+as\s+([A-Za-z]+)\s*\)")]
+    private static partial Regex AsOperator();
+
     public static IReadOnlyList<ExpressionBranch> For(string expression, string resourceType, Func<string, bool> isResourceType)
     {
         var result = new List<ExpressionBranch>();
@@ -32,10 +36,17 @@ public static partial class ExpressionBranches
                 target = m.Groups[1].Value;
                 branch = branch.Remove(m.Index, m.Length);
             }
-            result.Add(new ExpressionBranch(branch, target));
+            result.Add(new ExpressionBranch(AsFilter(branch), target));
         }
         return result;
     }
+
+    /// <summary>
+    /// "(Observation.component.value as Quantity)" as "(Observation.component.value.ofType(Quantity))": the as operator
+    /// fails on more than one item, which would leave a blood pressure's two component values unindexed; a search
+    /// parameter means every value of the type, and for one item the two agree.
+    /// </summary>
+    internal static string AsFilter(string branch) => AsOperator().Replace(branch, "($1.ofType($2))");
 
     /// <summary>The top-level '|' splits, ignoring those inside parentheses and string literals.</summary>
     internal static IEnumerable<string> SplitUnion(string expression)

@@ -139,10 +139,13 @@ internal sealed class IndexValues(FhirDefinitions definitions, string param, int
         Row(IndexTable.Reference, null, null, bar < 0 ? null : s[(bar + 1)..], bar < 0 ? s : s[..bar], null, null);
     }
 
-    /// <summary>Splits "Type/id", "Type/id/_history/v" or "http://base/Type/id" into its parts; contained (#x) and other URLs keep only the URL.</summary>
+    /// <summary>
+    /// Splits "Type/id", "Type/id/_history/v" or "http://base/Type/id" into its parts; contained (#x) and other URLs
+    /// keep only the URL; a reference by identifier alone keeps its declared type (what a patient parameter asks of it).
+    /// </summary>
     internal static (string? Type, string? Id, string? Version, string? Url) ParseReference(string? reference, string? declaredType)
     {
-        if (string.IsNullOrEmpty(reference)) return (null, null, null, null);
+        if (string.IsNullOrEmpty(reference)) return (declaredType, null, null, null);
         if (reference.StartsWith('#')) return (null, null, null, reference);
         var isAbsolute = reference.Contains("://", StringComparison.Ordinal) || reference.StartsWith("urn:", StringComparison.Ordinal);
         var parts = reference.Split('/');

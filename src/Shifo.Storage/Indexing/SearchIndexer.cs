@@ -7,12 +7,14 @@ namespace Shifo.Storage.Indexing;
 /// <summary>
 /// Extracts the index rows of a resource for every search parameter the official definitions give its type, by
 /// evaluating each parameter's FHIRPath expression. Expressions are compiled once per resource type, on first use.
-/// _id and _lastUpdated are not indexed here: the resource table holds them.
+/// _id and _lastUpdated are not indexed here: the resource table holds them; nor are parameters that only repeat
+/// others (<see cref="StoredParameters"/>): their searches read those others' rows.
 /// </summary>
 public sealed class SearchIndexer(FhirDefinitions definitions, IPathEngine engine)
 {
     private readonly ConcurrentDictionary<string, TypePlan> _plans = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _problems = new(StringComparer.Ordinal);
+    private readonly StoredParameters _stored = StoredParameters.For(definitions);
     private Dictionary<string, SearchParameterInfo>? _byUrl;
 
     /// <summary>Parameters whose expressions the engine could not compile or evaluate, with the reason (for reindex reports and logs).</summary>
@@ -95,7 +97,7 @@ public sealed class SearchIndexer(FhirDefinitions definitions, IPathEngine engin
         var parameters = new List<ParameterPlan>();
         foreach (var sp in definitions.SearchParametersFor(resourceType))
         {
-            if (sp.Expression is null || sp.Code is "_id" or "_lastUpdated") continue;
+            if (sp.Expression is null || sp.Code is "_id" or "_lastUpdated" || _stored.IsRepeat(resourceType, sp)) continue;
             if (sp.Type != "composite" && IndexTable.ForParameterType(sp.Type) is null) continue;
             var branches = CompileBranches(sp.Url, sp.Expression, resourceType);
             if (branches.Count == 0) continue;

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Shifo.Storage.Model;
 using Shifo.Storage.Search;
 using Shifo.Storage.Search.Includes;
+using Shifo.Storage.Search.Sql;
 
 namespace Shifo.Storage.Relational;
 
@@ -60,7 +61,7 @@ internal sealed class IncludeLoader(DbConnection connection, SqlDialect dialect)
             if (ids.Count == 0) yield break;
             yield return $"SELECT i.target_type AS t, i.target_id AS i FROM idx_reference i WHERE i.res_type = {p.Add(spec.SourceType)} " +
                          $"AND {dialect.AnyOf("i.res_id", ids, p)} AND i.target_id IS NOT NULL AND i.target_type IS NOT NULL" +
-                         (spec.Param is null ? "" : $" AND i.param = {p.Add(spec.Param)}") +
+                         (spec.Stored is null ? "" : " AND " + StoredParameterSql.Condition("i", spec.Stored, p.Add)) +
                          (spec.TargetType is null ? "" : $" AND i.target_type = {p.Add(spec.TargetType)}");
             yield break;
         }
@@ -68,7 +69,7 @@ internal sealed class IncludeLoader(DbConnection connection, SqlDialect dialect)
         {
             yield return $"SELECT i.res_type AS t, i.res_id AS i FROM idx_reference i WHERE i.res_type = {p.Add(spec.SourceType)} " +
                          $"AND i.target_type = {p.Add(group.Key)} AND {dialect.AnyOf("i.target_id", group.Select(r => r.Id).Distinct().ToList(), p)}" +
-                         (spec.Param is null ? "" : $" AND i.param = {p.Add(spec.Param)}");
+                         (spec.Stored is null ? "" : " AND " + StoredParameterSql.Condition("i", spec.Stored, p.Add));
         }
     }
 }

@@ -12,6 +12,7 @@ namespace Shifo.Storage.Search;
 public sealed class SearchCatalog(FhirDefinitions definitions)
 {
     private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, SearchParameterInfo>> _byType = new(StringComparer.Ordinal);
+    private readonly StoredParameters _stored = StoredParameters.For(definitions);
     private Dictionary<string, SearchParameterInfo>? _byUrl;
 
     public FhirDefinitions Definitions => definitions;
@@ -28,6 +29,9 @@ public sealed class SearchCatalog(FhirDefinitions definitions)
             foreach (var sp in list) map.TryAdd(sp.Code, sp);
             return map;
         });
+
+    /// <summary>The names a parameter's index rows are stored under: its own, or those of the parameters it repeats.</summary>
+    public StoredParameter StoredAs(string? type, string code) => _stored.Of(type, code);
 
     /// <summary>The definition a composite component points at.</summary>
     public SearchParameterInfo? ByUrl(string url) =>

@@ -119,8 +119,9 @@ public abstract class ConformanceTests(ServerFixture server)
         var (response, body) = await Client.SendAsync(HttpMethod.Post, "fhir/Observation", observation);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var id = (string)body!["id"]!;
+        // patient is subject kept to Patient targets: the row is subject's, searched under both names
         Assert.Equal(1, await server.QueryScalarAsync(
-            "SELECT COUNT(*) FROM idx_reference WHERE res_type = 'Observation' AND res_id = @id AND param = 'patient' AND target_type = 'Patient' AND target_id = 'p-weight'",
+            "SELECT COUNT(*) FROM idx_reference WHERE res_type = 'Observation' AND res_id = @id AND param = 'subject' AND target_type = 'Patient' AND target_id = 'p-weight'",
             ("@id", id)));
         Assert.Equal(1, await server.QueryScalarAsync(
             "SELECT COUNT(*) FROM idx_quantity WHERE res_type = 'Observation' AND res_id = @id AND param = 'value-quantity' AND code = 'kg' AND norm_code = 'g' AND norm_value = 72500",

@@ -1,3 +1,4 @@
+using Shifo.Storage.Indexing;
 using Shifo.Storage.Search.Parsing;
 
 namespace Shifo.Storage.Search.Includes;
@@ -8,6 +9,9 @@ namespace Shifo.Storage.Search.Includes;
 /// </summary>
 public sealed record IncludeSpec(bool Reverse, string SourceType, string? Param, string? TargetType, bool Iterate)
 {
+    /// <summary>Where Param's index rows are (under another name when it repeats another parameter); null for '*'.</summary>
+    public StoredParameter? Stored { get; init; }
+
     public static IncludeSpec Parse(SearchCatalog catalog, string name, string? modifier, string value, string? searchedType)
     {
         if (modifier is not (null or "iterate" or "recurse"))
@@ -28,6 +32,6 @@ public sealed record IncludeSpec(bool Reverse, string SourceType, string? Param,
         if (param == "*") return new IncludeSpec(reverse, source, null, target, iterate);
         var sp = catalog.Find(source, param);
         if (sp is null || sp.Type != "reference") throw new SearchException($"{name}: {param} is not a reference parameter of {source}.");
-        return new IncludeSpec(reverse, source, param, target, iterate);
+        return new IncludeSpec(reverse, source, param, target, iterate) { Stored = catalog.StoredAs(source, param) };
     }
 }

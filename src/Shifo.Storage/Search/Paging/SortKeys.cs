@@ -47,7 +47,7 @@ internal static class SortKeys
             };
             var table = IndexTable.ForParameterType(sp.Type)!;
             var x = c.NewAlias("o");
-            columns.Add($"(SELECT {column.Replace("x.", x + ".")} FROM {table.Name} {x} WHERE {x}.res_type = r.res_type AND {x}.res_id = r.res_id AND {x}.param = {c.Add(sp.Code)}) AS {name}");
+            columns.Add($"(SELECT {column.Replace("x.", x + ".")} FROM {table.Name} {x} WHERE {x}.res_type = r.res_type AND {x}.res_id = r.res_id AND {StoredParameterSql.Condition(x, catalog.StoredAs(type, sp.Code), c.Add)}) AS {name}");
             keys.Add(new SortKey($"(CASE WHEN m.{name} IS NULL THEN 1 ELSE 0 END)", false, 'l'));
             keys.Add(new SortKey($"COALESCE(m.{name}, {zero})", descending, kind));
         }

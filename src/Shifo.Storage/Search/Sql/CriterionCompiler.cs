@@ -81,7 +81,7 @@ internal sealed class CriterionCompiler(SqlContext c, SearchCatalog catalog, Tim
     private string InIndex(string? type, string r, IndexTable table, string param, Func<string, string>? row, bool negate, bool probe)
     {
         var a = c.NewAlias("i");
-        var filter = $"{a}.param = {c.Add(param)}" + (row is null ? "" : " AND " + row(a));
+        var filter = StoredParameterSql.Condition(a, catalog.StoredAs(type, param), c.Add) + (row is null ? "" : " AND " + row(a));
         if (type is null)
             return $"{(negate ? "NOT " : "")}EXISTS (SELECT 1 FROM {table.Name} {a} WHERE {a}.res_type = {r}.res_type AND {a}.res_id = {r}.res_id AND {filter})";
         if (probe)
@@ -127,7 +127,7 @@ internal sealed class CriterionCompiler(SqlContext c, SearchCatalog catalog, Tim
             {
                 first = a;
                 from.Add($"{table.Name} {a}");
-                where.Add($"{a}.param = {c.Add(sp.Code)}");
+                where.Add(StoredParameterSql.Condition(a, catalog.StoredAs(type, sp.Code), c.Add));
                 if (type is not null) where.Add($"{a}.res_type = {c.Add(type)}");
             }
             else
@@ -191,6 +191,7 @@ internal sealed class CriterionCompiler(SqlContext c, SearchCatalog catalog, Tim
 
         var x = c.NewAlias("x");
         var a = c.NewAlias("h");
+        var refersBy = StoredParameterSql.Condition(a, catalog.StoredAs(source, param), c.Add);
         if (probe && type is not null)
         {
             // index rows exist only for current, not deleted resources: the reference row stands for its source, whose
@@ -200,12 +201,12 @@ internal sealed class CriterionCompiler(SqlContext c, SearchCatalog catalog, Tim
             var checks = Compile(source, ownRow ? x : a, rest, value, depth + 1, probe: true);
             var join = ownRow ? $" JOIN resource {x} ON {x}.res_type = {a}.res_type AND {x}.res_id = {a}.res_id" : "";
             return $"EXISTS (SELECT 1 FROM idx_reference {a}{join} " +
-                $"WHERE {a}.res_type = {c.Add(source)} AND {a}.param = {c.Add(param)} AND {a}.target_id = {r}.res_id AND {a}.target_type = {c.Add(type)} " +
+                $"WHERE {a}.res_type = {c.Add(source)} AND {refersBy} AND {a}.target_id = {r}.res_id AND {a}.target_type = {c.Add(type)} " +
                 $"AND {checks}{c.Dialect.ProbeFence})";
         }
         var inner = Compile(source, x, rest, value, depth + 1);
         var sources = $"SELECT {x}.res_id FROM resource {x} WHERE {x}.res_type = {c.Add(source)} AND {x}.is_deleted = {c.Add(false)} AND {inner}";
-        var refs = $"FROM idx_reference {a} WHERE {a}.res_type = {c.Add(source)} AND {a}.param = {c.Add(param)} AND {a}.res_id IN ({sources})";
+        var refs = $"FROM idx_reference {a} WHERE {a}.res_type = {c.Add(source)} AND {refersBy} AND {a}.res_id IN ({sources})";
         return type is not null
             ? $"{r}.res_id IN (SELECT {a}.target_id {refs} AND {a}.target_type = {c.Add(type)})"
             : $"EXISTS (SELECT 1 {refs} AND {a}.target_type = {r}.res_type AND {a}.target_id = {r}.res_id)";
@@ -220,7 +221,10 @@ internal sealed class CriterionCompiler(SqlContext c, SearchCatalog catalog, Tim
             throw new SearchException($"{type} is not part of the {compartmentType} compartment.", "not-found");
         var conditions = new List<string>();
         if (parameters.Contains("{def}")) conditions.Add($"{r}.res_id = {c.Add(id)}");
-        var links = parameters.Where(p => p != "{def}").ToList();
+        // the rows of a parameter that repeats another (Encounter's patient: subject kept to Patient targets) are that
+        // other's; the target type is this compartment's anyway, and one kept to another type can never link here
+        var links = parameters.Where(p => p != "{def}").Select(p => catalog.StoredAs(type, p))
+            .Where(s => s.TargetType is null || s.TargetType == compartmentType).SelectMany(s => s.Parameters).Distinct().ToList();
         if (links.Count > 0)
         {
             var a = c.NewAlias("i");
