@@ -8,7 +8,7 @@ namespace Shifo.Storage.Indexing;
 /// Where a parameter's index rows are: under its own name, or, for a parameter that only repeats others, under
 /// theirs. A parameter repeats others when each union branch of its expression is a branch of one of them and
 /// their branches are all its own: Observation's combo-code is code | component-code, and a patient parameter
-/// is subject (or actor, agent, ...) kept to Patient targets. Such rows would be written twice (a fifth of
+/// is subject (or actor, agent, ...) kept to Patient targets; Patient's phonetic is its name. Such rows would be written twice (a fifth of
 /// all index rows of a typical population), so they are written once and searched under the other names.
 /// </summary>
 /// <param name="Parameters">the names the rows are stored under</param>
@@ -65,8 +65,9 @@ public sealed class StoredParameters
                 var theirs = branches[q.Code];
                 if (theirs.Count == 0 || theirs.Any(b => b.TargetType is not null)) continue;
                 var set = theirs.Select(b => b.Expression.Trim()).ToHashSet(StringComparer.Ordinal);
-                // a strict subset, or the same branches narrowed to a target type: never two parameters pointing at each other
-                if (!set.IsSubsetOf(mine) || (set.SetEquals(mine) && target is null)) continue;
+                // a strict subset, the same branches narrowed to a target type, or the same parameter twice (Patient's
+                // phonetic is its name), stored under the name first in ordinal order: never two pointing at each other
+                if (!set.IsSubsetOf(mine) || (set.SetEquals(mine) && target is null && string.CompareOrdinal(q.Code, p.Code) > 0)) continue;
                 covered.UnionWith(set);
                 names.Add(q.Code);
             }

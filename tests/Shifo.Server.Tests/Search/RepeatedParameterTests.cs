@@ -54,6 +54,7 @@ public abstract class RepeatedParameterTests(ServerFixture server)
         Assert.Equal([elsewhere], await s.SetAsync("Observation?patient=http://other.example.org/fhir/Thing/1"));
         Assert.Equal([height, untyped], await s.SetAsync("Observation?patient:missing=true"));
         Assert.Equal([p], await s.SetAsync("Patient?_has:Observation:patient:combo-code=8480-6"));
+        Assert.Equal([p], await s.SetAsync($"Patient?phonetic=Repeatova{s.Tag}"));
         Assert.Equal([visit], await s.SetAsync($"Encounter?patient={p}"));
         Assert.Equal([visit], await s.SetAsync($"Patient/{p}/Encounter"));
 
@@ -67,6 +68,7 @@ public abstract class RepeatedParameterTests(ServerFixture server)
             "SELECT COUNT(*) FROM idx_reference WHERE res_id IN (@a, @b) AND param = 'patient'", ("@a", bp), ("@b", visit)));
         Assert.Equal(0L, await server.QueryScalarAsync(
             "SELECT COUNT(*) FROM idx_token WHERE res_id = @a AND param LIKE 'combo-%'", ("@a", bp)));
+        Assert.Equal(0L, await server.QueryScalarAsync("SELECT COUNT(*) FROM idx_string WHERE res_id = @a AND param = 'phonetic'", ("@a", p)));
         Assert.Equal(1L, await server.QueryScalarAsync(
             "SELECT COUNT(*) FROM idx_reference WHERE res_id = @a AND param = 'subject'", ("@a", bp)));
     }
