@@ -7,9 +7,9 @@ namespace Shifo.Storage.Indexing;
 /// <summary>
 /// Where a parameter's index rows are: under its own name, or, for a parameter that only repeats others, under
 /// theirs. A parameter repeats others when each union branch of its expression is a branch of one of them and
-/// their branches are all its own: Observation's combo-code is code | component-code, and a patient parameter
-/// is subject (or actor, agent, ...) kept to Patient targets; Patient's phonetic is its name. Such rows would be written twice (a fifth of
-/// all index rows of a typical population), so they are written once and searched under the other names.
+/// their branches are all its own: Observation's combo-code is code | component-code, a patient parameter is
+/// subject (or actor, agent, ...) kept to Patient targets, Patient's phonetic is its name. Such rows would be
+/// written twice (a fifth of all index rows of a typical population): they are written once, searched under both.
 /// </summary>
 /// <param name="Parameters">the names the rows are stored under</param>
 /// <param name="TargetType">for a reference kept to one target type, that type: a row of it, or of a reference
