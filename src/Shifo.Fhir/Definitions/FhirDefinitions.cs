@@ -26,6 +26,7 @@ public sealed class FhirDefinitions
     private readonly Lazy<Dictionary<string, CodeSystemInfo>> _codeSystems;
     private readonly Lazy<IReadOnlyList<SearchParameterInfo>> _searchParameters;
     private readonly Lazy<Dictionary<string, List<SearchParameterInfo>>> _searchParametersByType;
+    private readonly Lazy<Dictionary<string, SearchParameterInfo>> _searchParametersByUrl;
     private readonly Lazy<IReadOnlyList<CompartmentInfo>> _compartments;
 
     private FhirDefinitions()
@@ -36,6 +37,7 @@ public sealed class FhirDefinitions
         _codeSystems = new(LoadCodeSystems);
         _searchParameters = new(LoadSearchParameters);
         _searchParametersByType = new(IndexSearchParameters);
+        _searchParametersByUrl = new(() => SearchParameters.GroupBy(s => s.Url).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal));
         _compartments = new(LoadCompartments);
     }
 
@@ -344,6 +346,9 @@ public sealed class FhirDefinitions
     /// <summary>The search parameters that apply to a resource type, including those on Resource and DomainResource.</summary>
     public IReadOnlyList<SearchParameterInfo> SearchParametersFor(string resourceType) =>
         _searchParametersByType.Value.TryGetValue(resourceType, out var list) ? list : [];
+
+    /// <summary>A search parameter by canonical URL (what a composite's component points at); null if the package has none.</summary>
+    public SearchParameterInfo? SearchParameterByUrl(string url) => _searchParametersByUrl.Value.GetValueOrDefault(url);
 
     public IReadOnlyList<CompartmentInfo> Compartments => _compartments.Value;
 

@@ -15,7 +15,6 @@ public sealed class SearchIndexer(FhirDefinitions definitions, IPathEngine engin
     private readonly ConcurrentDictionary<string, TypePlan> _plans = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _problems = new(StringComparer.Ordinal);
     private readonly StoredParameters _stored = StoredParameters.For(definitions);
-    private Dictionary<string, SearchParameterInfo>? _byUrl;
 
     /// <summary>Parameters whose expressions the engine could not compile or evaluate, with the reason (for reindex reports and logs).</summary>
     public IReadOnlyDictionary<string, string> Problems => _problems;
@@ -106,8 +105,7 @@ public sealed class SearchIndexer(FhirDefinitions definitions, IPathEngine engin
             {
                 foreach (var comp in sp.Components)
                 {
-                    var definition = (_byUrl ??= definitions.SearchParameters.GroupBy(s => s.Url).ToDictionary(g => g.Key, g => g.First()))
-                        .GetValueOrDefault(comp.Definition);
+                    var definition = definitions.SearchParameterByUrl(comp.Definition);
                     if (definition is null || IndexTable.ForParameterType(definition.Type) is null) { components.Clear(); break; }
                     components.Add(new ComponentPlan(definition.Type, CompileBranches(sp.Url, comp.Expression, null)));
                 }

@@ -22,7 +22,6 @@ public sealed class StoredParameters
 
     private readonly FhirDefinitions _definitions;
     private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, (string Url, StoredParameter Stored)>> _repeats = new(StringComparer.Ordinal);
-    private Dictionary<string, SearchParameterInfo>? _byUrl;
 
     private StoredParameters(FhirDefinitions definitions) => _definitions = definitions;
 
@@ -90,12 +89,11 @@ public sealed class StoredParameters
     {
         if (p.Type != "composite") return true;
         if (p.Components.Count == 0 || p.Components.Count != q.Components.Count) return false;
-        _byUrl ??= _definitions.SearchParameters.GroupBy(s => s.Url).ToDictionary(g => g.Key, g => g.First());
         for (var i = 0; i < p.Components.Count; i++)
         {
             if (p.Components[i].Expression.Trim() != q.Components[i].Expression.Trim()) return false;
-            if (_byUrl.GetValueOrDefault(p.Components[i].Definition)?.Type is not { } type
-                || type != _byUrl.GetValueOrDefault(q.Components[i].Definition)?.Type) return false;
+            if (_definitions.SearchParameterByUrl(p.Components[i].Definition)?.Type is not { } type
+                || type != _definitions.SearchParameterByUrl(q.Components[i].Definition)?.Type) return false;
         }
         return true;
     }

@@ -13,7 +13,6 @@ public sealed class SearchCatalog(FhirDefinitions definitions)
 {
     private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, SearchParameterInfo>> _byType = new(StringComparer.Ordinal);
     private readonly StoredParameters _stored = StoredParameters.For(definitions);
-    private Dictionary<string, SearchParameterInfo>? _byUrl;
 
     public FhirDefinitions Definitions => definitions;
 
@@ -34,8 +33,7 @@ public sealed class SearchCatalog(FhirDefinitions definitions)
     public StoredParameter StoredAs(string? type, string code) => _stored.Of(type, code);
 
     /// <summary>The definition a composite component points at.</summary>
-    public SearchParameterInfo? ByUrl(string url) =>
-        (_byUrl ??= definitions.SearchParameters.GroupBy(s => s.Url).ToDictionary(g => g.Key, g => g.First())).GetValueOrDefault(url);
+    public SearchParameterInfo? ByUrl(string url) => definitions.SearchParameterByUrl(url);
 
     /// <summary>Can this server search by the parameter? (It has an expression and an index table, or is _id/_lastUpdated.)</summary>
     public bool IsSupported(SearchParameterInfo sp)
