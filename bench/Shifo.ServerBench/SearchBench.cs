@@ -29,11 +29,14 @@ public static class SearchBench
         Console.WriteLine($"| query ({store}, {copies * SyntheaMultiplier.PerCopy(patients):N0} resources) | n | p50 ms | p95 ms | p99 ms | read by id p50 / p95 ms | p95 / read p95 | matches (median) |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
         var failures = 0;
-        foreach (var query in SearchQueries.All)
+        // SHIFO_BENCH_QUERY=part measures only the queries whose name contains it (other samples then)
+        var only = Environment.GetEnvironmentVariable("SHIFO_BENCH_QUERY");
+        foreach (var query in SearchQueries.All.Where(q => string.IsNullOrEmpty(only) || q.Name.Contains(only, StringComparison.OrdinalIgnoreCase)))
         {
             var times = new List<double>();
             var reads = new List<double>();
             var matches = new List<int>();
+            var urls = new List<string>();
             string? problem = null;
             var clock = Stopwatch.StartNew();
             for (var i = 0; i < samples + 5 && clock.Elapsed < perQueryLimit && problem is null; i++)
@@ -51,6 +54,7 @@ public static class SearchBench
                 times.Add(ms);
                 reads.Add(readMs);
                 matches.Add(Matches(body));
+                urls.Add(url);
             }
             if (problem is not null || times.Count == 0)
             {
@@ -59,6 +63,9 @@ public static class SearchBench
                 continue;
             }
             var p95 = Percentile(times, 95);
+            // the slowest samples, to explain (ExplainProbe) what the tail is made of
+            foreach (var (ms, url) in times.Zip(urls).OrderByDescending(t => t.First).Take(5))
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  slowest {query.Name}: {ms:F1} ms {url}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {query.Name} | {times.Count} | {Percentile(times, 50):F1} | {p95:F1} | {Percentile(times, 99):F1} | {Percentile(reads, 50):F1} / {Percentile(reads, 95):F1} | {p95 / Percentile(reads, 95):F1} | {Percentile(matches.Select(m => (double)m).ToList(), 50):F0} |"));
         }

@@ -241,6 +241,7 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
         var matches = new List<StoredResource>();
         var anchors = new List<object[]>();
         var more = false;
+        long? counted = compiled.CountInPage ? 0 : null;
         if (compiled.PageSql is not null)
         {
             await using var page = Command(connection, null, compiled.PageSql, compiled.Parameters);
@@ -252,6 +253,7 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
                 var keys = new object[compiled.Keys.Count];
                 for (var k = 0; k < keys.Length; k++) keys[k] = reader.GetValue(6 + k);
                 anchors.Add(keys);
+                if (compiled.CountInPage) counted = Convert.ToInt64(reader.GetValue(6 + keys.Length));
             }
         }
         if (compiled.Backward)
@@ -273,6 +275,9 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
         var free = !compiled.HasCursor && compiled.PageSql is not null && !more;
         switch (compiled.Total)
         {
+            case TotalMode.Default or TotalMode.Accurate when counted is not null:
+                total = counted;
+                break;
             case TotalMode.Default when free:
             case TotalMode.Accurate when free:
             case TotalMode.Estimate when free:

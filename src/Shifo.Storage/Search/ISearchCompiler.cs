@@ -8,7 +8,8 @@ namespace Shifo.Storage.Search;
 /// <summary>
 /// A search turned into SQL for one dialect. PageSql (null for _count=0) selects (res_type, res_id, version_id,
 /// last_updated, change, json) of the page's matches in page order followed by the values of Keys, LIMIT Count + 1;
-/// a Backward page comes in reverse order. CountSql counts all matches. Both use Parameters.
+/// a Backward page comes in reverse order. CountSql counts all matches. Both use Parameters. With CountInPage, the
+/// page's rows end with the count of all matches (one column after the keys), and CountSql need not run.
 /// When Issues holds an error, nothing is run.
 /// </summary>
 public sealed record CompiledSearch(
@@ -22,7 +23,8 @@ public sealed record CompiledSearch(
     TotalMode Total,
     IReadOnlyList<IncludeSpec> Includes,
     IReadOnlyList<Issue> Issues,
-    IReadOnlyList<SearchParameter> Understood);
+    IReadOnlyList<SearchParameter> Understood,
+    bool CountInPage = false);
 
 /// <summary>Compiles FHIR search requests to SQL; the store runs what it produces.</summary>
 public interface ISearchCompiler

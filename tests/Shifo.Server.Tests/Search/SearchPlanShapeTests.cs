@@ -121,6 +121,42 @@ public abstract class SearchPlanShapeTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task A_first_page_of_several_criteria_counts_every_match_while_it_reads_them()
+    {
+        // a first page whose total comes from the page's own rows (a window over all matches before the cut)
+        var s = new SearchClient(server);
+        var family = Unique("Sanab");
+        var code = Unique("");
+        var withCondition = new List<string>();
+        for (var i = 0; i < 7; i++)
+        {
+            var p = await s.CreateAsync(Patient(family, $"19{70 + i}-01-01"));
+            if (i % 3 != 2) { withCondition.Add(p); await s.CreateAsync(Condition(p, code)); }
+        }
+        var gone = withCondition[^1];
+        await DeleteAsync("Patient", gone);
+        var query = $"Patient?family={family}&_has:Condition:subject:code={code}&_count=2";
+
+        foreach (var sort in new[] { "", "&_sort=-birthdate", "&_total=accurate" })
+        {
+            var first = await s.BundleAsync(query + sort);
+            Assert.Equal(withCondition.Count - 1, (int)first["total"]!);
+            Assert.Equal(2, SearchClient.Matches(first).Count);
+            // later pages count nothing by default; asked to, they count all matches, not the rest after the cursor
+            var second = JsonNode.Parse(await s.Http.GetStringAsync(SearchClient.Link(first, "next")))!;
+            Assert.Equal(2, SearchClient.Matches(second).Count);
+            if (sort == "&_total=accurate") Assert.Equal(withCondition.Count - 1, (int)second["total"]!);
+            else Assert.Null(second["total"]);
+        }
+        var sorted = await s.IdsAsync($"Patient?family={family}&_has:Condition:subject:code={code}&_sort=-birthdate");
+        Assert.Equal(withCondition.Where(p => p != gone).Reverse(), sorted);
+        // no match: a total of 0, and a page of exactly _count matches has the same total as its matches
+        Assert.Equal(0, (int)(await s.BundleAsync($"Patient?family={family}&_has:Condition:subject:code={code}x&_count=2"))["total"]!);
+        Assert.Equal(2, (int)(await s.BundleAsync($"Patient?family={family}&birthdate=le1971&_count=2"))["total"]!);
+        Assert.Equal(3, (int)(await s.BundleAsync($"Patient?family={family}&birthdate=le1972&_count=2"))["total"]!);
+    }
+
+    [Fact]
     public async Task Date_equality_matches_ranges_inside_the_day_only()
     {
         var s = new SearchClient(server);
