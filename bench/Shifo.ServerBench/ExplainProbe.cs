@@ -40,7 +40,7 @@ public static class ExplainProbe
             return 1;
         }
         await using var connection = await dialect.OpenAsync(CancellationToken.None);
-        foreach (var (what, sql) in new[] { ("page", compiled.PageSql), ("count", compiled.CountSql) })
+        foreach (var (what, sql) in new[] { ("counting page", compiled.CountingPageSql), ("page", compiled.PageSql), ("count", compiled.CountSql) })
         {
             if (sql is null) continue;
             Console.WriteLine($"---- {what} SQL\n{Inline(sql, compiled.Parameters)}\n---- plan");

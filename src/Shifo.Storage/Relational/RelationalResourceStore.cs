@@ -238,23 +238,16 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
         var compiled = searchCompiler.Compile(query, dialect);
         if (compiled.Issues.Any(i => i.IsError)) return SearchPage.Refused(compiled.Issues);
 
-        var matches = new List<StoredResource>();
-        var anchors = new List<object[]>();
-        var more = false;
-        long? counted = compiled.CountInPage ? 0 : null;
-        if (compiled.PageSql is not null)
+        var (matches, anchors, more, counted) = compiled.CountingPageSql is { } counting
+            ? await ReadPageAsync(connection, compiled, counting, query.Count, ct)
+            : default;
+        // a counting page that found more matches than it counts is not the page: read it plainly, count apart
+        if (counted is null or > CompiledSearch.CountInPageLimit)
         {
-            await using var page = Command(connection, null, compiled.PageSql, compiled.Parameters);
-            await using var reader = await page.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                if (matches.Count == query.Count) { more = true; break; }
-                matches.Add(Materialize(reader, 0));
-                var keys = new object[compiled.Keys.Count];
-                for (var k = 0; k < keys.Length; k++) keys[k] = reader.GetValue(6 + k);
-                anchors.Add(keys);
-                if (compiled.CountInPage) counted = Convert.ToInt64(reader.GetValue(6 + keys.Length));
-            }
+            counted = null;
+            (matches, anchors, more, _) = compiled.PageSql is { } plain
+                ? await ReadPageAsync(connection, compiled, plain, query.Count, ct)
+                : ([], [], false, null);
         }
         if (compiled.Backward)
         {
@@ -297,6 +290,28 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
             ? []
             : await new IncludeLoader(connection, dialect).LoadAsync(matches, compiled.Includes, ct);
         return new SearchPage(matches, included, total, next, previous, compiled.Issues, compiled.Understood);
+    }
+
+    /// <summary>The rows of a page statement: up to <paramref name="count"/> matches, whether there are more, and the count a counting page carries.</summary>
+    private async Task<(List<StoredResource> Matches, List<object[]> Anchors, bool More, long? Counted)> ReadPageAsync(
+        DbConnection connection, CompiledSearch compiled, string sql, int count, CancellationToken ct)
+    {
+        var matches = new List<StoredResource>();
+        var anchors = new List<object[]>();
+        var counting = ReferenceEquals(sql, compiled.CountingPageSql);
+        long? counted = counting ? 0 : null;
+        await using var page = Command(connection, null, sql, compiled.Parameters);
+        await using var reader = await page.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            if (counting) counted = Convert.ToInt64(reader.GetValue(6 + compiled.Keys.Count));
+            if (matches.Count == count) return (matches, anchors, true, counted);
+            matches.Add(Materialize(reader, 0));
+            var keys = new object[compiled.Keys.Count];
+            for (var k = 0; k < keys.Length; k++) keys[k] = reader.GetValue(6 + k);
+            anchors.Add(keys);
+        }
+        return (matches, anchors, false, counted);
     }
 
     private static async Task<long> CountAsync(DbConnection connection, CompiledSearch compiled, CancellationToken ct)

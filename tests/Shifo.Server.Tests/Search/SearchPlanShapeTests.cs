@@ -157,6 +157,37 @@ public abstract class SearchPlanShapeTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task A_first_page_of_more_matches_than_it_counts_is_read_and_counted_apart()
+    {
+        // criteria beside a patient are probed per candidate, so the first page tries to count in the page; over
+        // CountInPageLimit matches it is dropped for the plain page and the count statement
+        var s = new SearchClient(server);
+        var patient = await s.CreateAsync(Patient(Unique("Kop")));
+        var code = Unique("");
+        var limit = Shifo.Storage.Search.CompiledSearch.CountInPageLimit;
+        var entries = new JsonArray();
+        for (var i = 0; i < limit + 2; i++)
+        {
+            // all but the last two on one day of 2020, those two in 2021
+            var observation = JsonNode.Parse(Observation(patient, code, i < limit ? "2020-01-01T10:00:00Z" : $"2021-01-0{i - limit + 1}T10:00:00Z"))!.AsObject();
+            observation["meta"] = new JsonObject { ["tag"] = new JsonArray(new JsonObject { ["system"] = SearchClient.TagSystem, ["code"] = s.Tag }) };
+            entries.Add(new JsonObject { ["resource"] = observation, ["request"] = new JsonObject { ["method"] = "POST", ["url"] = "Observation" } });
+        }
+        var bundle = new JsonObject { ["resourceType"] = "Bundle", ["type"] = "transaction", ["entry"] = entries };
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.SendAsync(HttpMethod.Post, "fhir", bundle.ToJsonString())).Response.StatusCode);
+
+        // over the limit: the right total and the right first page of a sort
+        var page = await s.BundleAsync($"Observation?subject=Patient/{patient}&code={code}&_sort=-date&_count=3");
+        Assert.Equal(limit + 2, (int)page["total"]!);
+        Assert.Equal(["2021-01-02T10:00:00Z", "2021-01-01T10:00:00Z", "2020-01-01T10:00:00Z"],
+            SearchClient.Entries(page, "match").Select(e => (string)e["resource"]!["effectiveDateTime"]!));
+        Assert.NotNull(SearchClient.Link(page, "next"));
+        // just at the limit, and under it: counted in the page, and right
+        Assert.Equal(limit, (int)(await s.BundleAsync($"Observation?subject=Patient/{patient}&code={code}&date=lt2020-06-01&_count=1"))["total"]!);
+        Assert.Equal(2, (int)(await s.BundleAsync($"Observation?subject=Patient/{patient}&code={code}&date=gt2020-06-01&_count=1"))["total"]!);
+    }
+
+    [Fact]
     public async Task Date_equality_matches_ranges_inside_the_day_only()
     {
         var s = new SearchClient(server);
