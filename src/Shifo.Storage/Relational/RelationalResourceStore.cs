@@ -239,14 +239,14 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
         if (compiled.Issues.Any(i => i.IsError)) return SearchPage.Refused(compiled.Issues);
 
         var (matches, anchors, more, counted) = compiled.CountingPageSql is { } counting
-            ? await ReadPageAsync(connection, compiled, counting, query.Count, ct)
+            ? await ReadPageAsync(connection, compiled, counting, counts: true, query.Count, ct)
             : default;
         // a counting page that found more matches than it counts is not the page: read it plainly, count apart
         if (counted is null or > CompiledSearch.CountInPageLimit)
         {
             counted = null;
             (matches, anchors, more, _) = compiled.PageSql is { } plain
-                ? await ReadPageAsync(connection, compiled, plain, query.Count, ct)
+                ? await ReadPageAsync(connection, compiled, plain, counts: false, query.Count, ct)
                 : ([], [], false, null);
         }
         if (compiled.Backward)
@@ -292,19 +292,21 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
         return new SearchPage(matches, included, total, next, previous, compiled.Issues, compiled.Understood);
     }
 
-    /// <summary>The rows of a page statement: up to <paramref name="count"/> matches, whether there are more, and the count a counting page carries.</summary>
+    /// <summary>
+    /// The rows of a page statement: up to <paramref name="count"/> matches, whether there are more, and, when the
+    /// statement <paramref name="counts"/> (a counting page), the count its rows carry.
+    /// </summary>
     private async Task<(List<StoredResource> Matches, List<object[]> Anchors, bool More, long? Counted)> ReadPageAsync(
-        DbConnection connection, CompiledSearch compiled, string sql, int count, CancellationToken ct)
+        DbConnection connection, CompiledSearch compiled, string sql, bool counts, int count, CancellationToken ct)
     {
         var matches = new List<StoredResource>();
         var anchors = new List<object[]>();
-        var counting = ReferenceEquals(sql, compiled.CountingPageSql);
-        long? counted = counting ? 0 : null;
+        long? counted = counts ? 0 : null;
         await using var page = Command(connection, null, sql, compiled.Parameters);
         await using var reader = await page.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            if (counting) counted = Convert.ToInt64(reader.GetValue(6 + compiled.Keys.Count));
+            if (counts) counted = Convert.ToInt64(reader.GetValue(6 + compiled.Keys.Count));
             if (matches.Count == count) return (matches, anchors, true, counted);
             matches.Add(Materialize(reader, 0));
             var keys = new object[compiled.Keys.Count];

@@ -16,8 +16,8 @@ public sealed class SearchClient(ServerFixture server)
     public string Tag { get; } = "t" + Guid.NewGuid().ToString("N")[..12];
     public HttpClient Http => server.Client;
 
-    /// <summary>Creates the resource (JSON text, tagged on the way) and returns its id.</summary>
-    public async Task<string> CreateAsync(string json)
+    /// <summary>The resource (JSON text) with this test's tag added, ready to send.</summary>
+    public JsonObject Tagged(string json)
     {
         var node = JsonNode.Parse(json)!.AsObject();
         var meta = node["meta"] as JsonObject ?? new JsonObject();
@@ -25,6 +25,13 @@ public sealed class SearchClient(ServerFixture server)
         var tags = meta["tag"] as JsonArray ?? new JsonArray();
         meta["tag"] = tags;
         tags.Add(new JsonObject { ["system"] = TagSystem, ["code"] = Tag });
+        return node;
+    }
+
+    /// <summary>Creates the resource (JSON text, tagged on the way) and returns its id.</summary>
+    public async Task<string> CreateAsync(string json)
+    {
+        var node = Tagged(json);
         var (response, body) = await Http.SendAsync(HttpMethod.Post, "fhir/" + (string)node["resourceType"]!, node.ToJsonString());
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"create answered {(int)response.StatusCode}: {body?.ToJsonString()}");
         return (string)body!["id"]!;
