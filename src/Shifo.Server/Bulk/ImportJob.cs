@@ -23,28 +23,44 @@ public sealed class ImportJob(JobStore jobs, FhirValidator validator, BulkFolder
             : JsonSerializer.Deserialize<SortedDictionary<string, long>>(job.Counts) ?? new(StringComparer.Ordinal);
         if (!await jobs.UpdateAsync(job.Id, JobStatus.Running, $"{job.Position} lines done", null, ct)) return;
 
-        // reading and validating the next batch overlaps the database work of the one before (two cores: one
-        // validates while the other writes); batches still commit one at a time and in line order, so the
-        // checkpoint of each commit is exact and a restart resumes after the last one committed
+        // reading and validating the next batch overlaps the database work of the ones before. Where the database
+        // takes concurrent writers, two batches are written at a time, each on its own connection (one backend alone
+        // cannot keep up with the validation); they share no resource, and still commit one at a time and in line
+        // order, so the checkpoint of each commit is exact and a restart resumes after the last one committed
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var ready = Channel.CreateBounded<Batch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         var reading = Task.Run(() => ReadAsync(spec, job.Position, ready.Writer, stop.Token), stop.Token);
         var completed = true;
+        var running = new List<RunningBatch>();
         try
         {
             await foreach (var batch in ready.Reader.ReadAllAsync(ct))
             {
-                if (await CommitAsync(job, batch, counts, ct)) continue;
+                var keys = Keys(batch);
+                // a batch writing a resource of the one still running waits for it: the two would contend for its rows
+                if (running.Count > 0 && (!jobs.ImportBatchesOverlap || running[^1].Keys.Overlaps(keys)) && !await FinishAsync(running))
+                {
+                    completed = false;
+                    break;
+                }
+                running.Add(new RunningBatch(CommitAsync(job, batch, counts, running.Count > 0 ? running[^1].Commit : null, stop.Token), keys));
+                // two at a time: the older one ends before the next batch is taken
+                if (running.Count < 2 || await OldestCommittedAsync(running)) continue;
                 completed = false;
                 break;
             }
+            if (completed && !await FinishAsync(running)) completed = false;
         }
         finally
         {
-            // the job is gone or the commit failed: the reader stops at its next line (or its next batch)
+            // the job is gone or a commit failed: the reader stops at its next line (or its next batch), and a batch
+            // still running rolls back, since the one before it did not commit; the first failure is the one reported
             await stop.CancelAsync();
             try { await reading; }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
+            foreach (var (commit, _) in running)
+                try { await commit; }
+                catch (Exception) { } // cancelled, or the failure of the batch before it again
         }
         if (!completed) return;
 
@@ -55,6 +71,9 @@ public sealed class ImportJob(JobStore jobs, FhirValidator validator, BulkFolder
 
     /// <summary>The lines of one import transaction: the valid resources, the outcomes of the others, the line reached.</summary>
     private sealed record Batch(List<ElementNode> Resources, List<(long, string)> Errors, long Position);
+
+    /// <summary>A batch being written: whether it committed, once it has ended, and the (type, id) of its resources.</summary>
+    private sealed record RunningBatch(Task<bool> Commit, HashSet<(string, string)> Keys);
 
     /// <summary>Reads and validates the inputs after line <paramref name="position"/>, handing on a batch every ImportBatchSize lines (and the last, even empty, so the position reaches the end).</summary>
     private async Task ReadAsync(BulkSpec spec, long position, ChannelWriter<Batch> ready, CancellationToken ct)
@@ -96,13 +115,43 @@ public sealed class ImportJob(JobStore jobs, FhirValidator validator, BulkFolder
         }
     }
 
-    private async Task<bool> CommitAsync(BulkJob job, Batch batch, SortedDictionary<string, long> counts, CancellationToken ct)
+    /// <summary>Waits for the running batches in line order; false as soon as one did not commit (the ones after it roll back).</summary>
+    private static async Task<bool> FinishAsync(List<RunningBatch> running)
+    {
+        while (running.Count > 0)
+            if (!await OldestCommittedAsync(running)) return false;
+        return true;
+    }
+
+    /// <summary>Takes the oldest running batch off the list and waits for it: whether it committed.</summary>
+    private static async Task<bool> OldestCommittedAsync(List<RunningBatch> running)
+    {
+        var oldest = running[0];
+        running.RemoveAt(0);
+        return await oldest.Commit;
+    }
+
+    /// <summary>The resources a batch writes; one without an id gets a new one here, which no other batch shares.</summary>
+    private static HashSet<(string, string)> Keys(Batch batch)
+    {
+        var keys = new HashSet<(string, string)>();
+        foreach (var r in batch.Resources)
+        {
+            if (r.Child("id")?.Value is null) ResourceIdOf(r);
+            keys.Add((r.TypeName, r.Child("id")!.Value!));
+        }
+        return keys;
+    }
+
+    /// <summary>
+    /// Commits a batch after <paramref name="after"/> (the one before it, if still running). The counts and the
+    /// checkpoint are taken before its first wait, so in line order, each counting every line up to its own.
+    /// </summary>
+    private async Task<bool> CommitAsync(BulkJob job, Batch batch, SortedDictionary<string, long> counts, Task<bool>? after, CancellationToken ct)
     {
         foreach (var r in batch.Resources) counts[r.TypeName] = counts.GetValueOrDefault(r.TypeName) + 1;
-        foreach (var r in batch.Resources)
-            if (r.Child("id")?.Value is null) ResourceIdOf(r);
-        var ok = await jobs.CommitImportBatchAsync(batch.Resources,
-            new ImportCheckpoint(job.Id, batch.Position, JsonSerializer.Serialize(counts), [.. batch.Errors], $"{batch.Position} lines done"), ct);
+        var checkpoint = new ImportCheckpoint(job.Id, batch.Position, JsonSerializer.Serialize(counts), [.. batch.Errors], $"{batch.Position} lines done");
+        var ok = await jobs.CommitImportBatchAsync(batch.Resources, checkpoint, after, ct);
         if (!ok) folders.DeleteJob(job.Id);
         return ok;
     }

@@ -43,9 +43,17 @@ public sealed class JobStore(IResourceStore store)
         return n > 0;
     }
 
-    /// <summary>Commits an import batch with its checkpoint (see <see cref="ImportCheckpoint"/>); false when the job was cancelled.</summary>
-    public Task<bool> CommitImportBatchAsync(IReadOnlyList<Shifo.Fhir.Model.ElementNode> resources, ImportCheckpoint checkpoint, CancellationToken ct) =>
-        ((RelationalResourceStore)store).ImportBatchAsync(resources, checkpoint, ct);
+    /// <summary>
+    /// Commits an import batch with its checkpoint (see <see cref="ImportCheckpoint"/>); false when the job was cancelled.
+    /// With <paramref name="after"/>, the batch before it that may still be running: this one does its work meanwhile
+    /// but commits only once that one has committed, and not at all when it did not.
+    /// </summary>
+    public Task<bool> CommitImportBatchAsync(IReadOnlyList<Shifo.Fhir.Model.ElementNode> resources, ImportCheckpoint checkpoint, Task<bool>? after,
+        CancellationToken ct) =>
+        ((RelationalResourceStore)store).ImportBatchAsync(resources, checkpoint, after, ct);
+
+    /// <summary>Whether an import batch can do its work while the one before it is still running (see <see cref="SqlDialect.ConcurrentWriters"/>).</summary>
+    public bool ImportBatchesOverlap => _dialect.ConcurrentWriters;
 
     /// <summary>Removes a job and its errors (cancellation); false when there was no such job.</summary>
     public async Task<bool> DeleteAsync(string id, CancellationToken ct)

@@ -18,8 +18,11 @@ public sealed partial class RelationalResourceStore
 {
     private sealed record Prepared(ElementNode Resource, string Type, string Id, byte[] Json, IReadOnlyList<IndexRow> Rows);
 
-    /// <summary>Writes the batch and its checkpoint whole; false (nothing written) when the job no longer exists.</summary>
-    internal async Task<bool> ImportBatchAsync(IReadOnlyList<ElementNode> resources, ImportCheckpoint checkpoint, CancellationToken ct)
+    /// <summary>
+    /// Writes the batch and its checkpoint whole; false (nothing written) when the job no longer exists, or when
+    /// <paramref name="after"/>, the batch before, did not commit. The work overlaps that batch's; the commit follows it.
+    /// </summary>
+    internal async Task<bool> ImportBatchAsync(IReadOnlyList<ElementNode> resources, ImportCheckpoint checkpoint, Task<bool>? after, CancellationToken ct)
     {
         // stamping, serializing and index extraction happen before the transaction opens: it stays short
         var now = SnapshotFence.WriteTime(_clock);
@@ -33,15 +36,6 @@ public sealed partial class RelationalResourceStore
 
         await using var connection = await dialect.OpenAsync(ct);
         await using var tx = await dialect.BeginWriteAsync(connection, ct);
-        var updated = await JobStore.ExecuteAsync(connection, tx,
-            "UPDATE bulk_job SET position = @p, counts = @c, progress = @g WHERE job_id = @id", ct,
-            ("@p", checkpoint.Position), ("@c", checkpoint.Counts), ("@g", checkpoint.Progress), ("@id", checkpoint.JobId));
-        if (updated == 0)
-        {
-            await tx.RollbackAsync(ct);
-            return false;
-        }
-
         var existing = await ExistingAsync(connection, tx, prepared, ct);
         var fresh = new List<StoredResource>();
         var freshRows = new List<(StoredResource, IndexRow)>();
@@ -64,6 +58,21 @@ public sealed partial class RelationalResourceStore
         foreach (var (line, outcome) in checkpoint.Errors)
             await JobStore.ExecuteAsync(connection, tx, "INSERT INTO bulk_job_error (job_id, line, outcome) VALUES (@id, @l, @o)", ct,
                 ("@id", checkpoint.JobId), ("@l", line), ("@o", outcome));
+        // batches commit in line order, so that every committed checkpoint covers every line before it; the job's row
+        // is updated last, since its lock would otherwise hold this batch until the one before had committed
+        if (after is not null && !await after)
+        {
+            await tx.RollbackAsync(ct);
+            return false;
+        }
+        var updated = await JobStore.ExecuteAsync(connection, tx,
+            "UPDATE bulk_job SET position = @p, counts = @c, progress = @g WHERE job_id = @id", ct,
+            ("@p", checkpoint.Position), ("@c", checkpoint.Counts), ("@g", checkpoint.Progress), ("@id", checkpoint.JobId));
+        if (updated == 0)
+        {
+            await tx.RollbackAsync(ct);
+            return false;
+        }
         // every line of an id the store had (or the batch wrote already) made a version after the first
         await CommitAnnouncedAsync(connection, tx, again.Select(p => (p.Type, p.Id)).ToHashSet(), ct);
         return true;

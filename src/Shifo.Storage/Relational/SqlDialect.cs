@@ -57,6 +57,12 @@ public abstract class SqlDialect : IAsyncDisposable
     public virtual string? KeyLock => null;
 
     /// <summary>
+    /// Whether write transactions on different rows do their work at the same time (PostgreSQL's row locks), rather than
+    /// each waiting at its BEGIN for the one before to end (SQLite's single writer).
+    /// </summary>
+    public virtual bool ConcurrentWriters => false;
+
+    /// <summary>
     /// Announces changed resources to the other nodes' read caches, run inside the writing transaction with @c (channel)
     /// and @p (payload) so that it is delivered on commit only; null where no other node can share the database.
     /// </summary>

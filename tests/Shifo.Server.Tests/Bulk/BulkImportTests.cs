@@ -119,6 +119,64 @@ public abstract class BulkImportTests(ServerFixture server, BulkFolders folders)
         // the first five were not written again: still at version 1
         foreach (var id in ids) Assert.Equal(1, await VersionsAsync("Patient", id));
     }
+
+    [Fact]
+    public async Task A_long_import_keeps_line_order_across_batches_written_side_by_side()
+    {
+        // 260 lines, six batches of the fixture's 50: PostgreSQL writes two batches at a time, SQLite one
+        var family = Unique("Long");
+        var ids = Enumerable.Range(0, 258).Select(_ => Unique("p")).ToList();
+        var lines = ids.Select((id, i) => Patient($"{family}{i:D3}", id)).ToList();
+        // ids[44] again in the next batch (line 56), ids[4] again four batches later (line 206), one bad line in each of two batches
+        lines.Insert(55, Patient($"{family}again-near", ids[44]));
+        lines.Insert(205, Patient($"{family}again-far", ids[4]));
+        lines[120] = """{"resourceType":"Patient","birthDate":"not-a-date"}""";
+        lines[230] = "{not json";
+
+        var manifest = await WaitAsync(Client, await StartAsync(Client, HttpMethod.Post, "fhir/$import", Ndjson(lines)));
+        Assert.Equal(new Dictionary<string, long> { ["Patient"] = 258 }, Counts(manifest));
+        Assert.Equal(2, (long)manifest["error"]![0]!["count"]!);
+        var outcomes = await LinesAsync(Client, (string)manifest["error"]![0]!["url"]!);
+        Assert.Equal(["Line 121 ", "Line 231 "], outcomes.Select(o => ((string)o["issue"]![0]!["diagnostics"]!)[..9]).Order());
+
+        // a repeated id is a second version holding its later line, whether the two lines were written side by side or not
+        foreach (var (id, later) in new[] { (ids[44], "again-near"), (ids[4], "again-far") })
+        {
+            Assert.Equal(2, await VersionsAsync("Patient", id));
+            var (_, current) = await Client.SendAsync(HttpMethod.Get, $"fhir/Patient/{id}");
+            Assert.Equal(family + later, (string?)current!["name"]![0]!["family"]);
+        }
+        // every other valid line is its own resource, at version 1, indexed; the two lines replaced by bad ones are not
+        var (_, found) = await Client.SendAsync(HttpMethod.Get, $"fhir/Patient?family={family}&_count=1&_total=accurate");
+        Assert.Equal(256, (int)found!["total"]!);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync($"fhir/Patient/{ids[119]}")).StatusCode);
+        Assert.Equal(1, await VersionsAsync("Patient", ids[257]));
+    }
+
+    [Fact]
+    public async Task An_import_cancelled_while_it_writes_keeps_whole_batches_only()
+    {
+        const int lines = 6000;
+        var family = Unique("Cancel");
+        var file = family + ".ndjson";
+        File.WriteAllLines(Path.Combine(folders.Import, file), Enumerable.Range(0, lines).Select(i => Patient($"{family}{i:D4}", Unique("p"))));
+        var status = await StartAsync(Client, HttpMethod.Post, "fhir/$import", FhirJson(Parameters(("Patient", file))));
+        Task<long> StoredAsync() => server.QueryScalarAsync(
+            "SELECT COUNT(*) FROM idx_string WHERE res_type = 'Patient' AND param = 'family' AND value_exact LIKE @f", ("@f", family + "%"));
+        // cancel once some batches are in, while others are being written
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await StoredAsync() == 0 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.Equal(HttpStatusCode.Accepted, (await Client.DeleteAsync(status)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync(status)).StatusCode);
+        await Task.Delay(500);
+        var stored = await StoredAsync();
+        await Task.Delay(500);
+        Assert.Equal(stored, await StoredAsync());
+        // every batch of the fixture's 50 lines is in whole or not at all, and the job stopped before its end
+        Assert.Equal(0, stored % 50);
+        Assert.InRange(stored, 50, lines - 50);
+    }
 }
 
 public sealed class SqliteBulkImportTests(SqliteBulkFixture server) : BulkImportTests(server, server.Folders), IClassFixture<SqliteBulkFixture>;
