@@ -43,7 +43,12 @@ public sealed class ImportJob(JobStore jobs, FhirValidator validator, BulkFolder
                     completed = false;
                     break;
                 }
-                running.Add(new RunningBatch(CommitAsync(job, batch, counts, running.Count > 0 ? running[^1].Commit : null, stop.Token), keys));
+                var before = running.Count > 0 ? running[^1] : null;
+                var order = new ImportOrder($"import {job.Id} {batch.Position}", before?.Order.Key, before?.Commit);
+                var commit = CommitAsync(job, batch, counts, order, stop.Token);
+                running.Add(new RunningBatch(commit, keys, order));
+                // the next batch starts once this one holds its lock (or has ended), so that its wait for this one is on that lock
+                await Task.WhenAny(order.Started.Task, commit);
                 // two at a time: the older one ends before the next batch is taken
                 if (running.Count < 2 || await OldestCommittedAsync(running)) continue;
                 completed = false;
@@ -58,7 +63,7 @@ public sealed class ImportJob(JobStore jobs, FhirValidator validator, BulkFolder
             await stop.CancelAsync();
             try { await reading; }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
-            foreach (var (commit, _) in running)
+            foreach (var (commit, _, _) in running)
                 try { await commit; }
                 catch (Exception) { } // cancelled, or the failure of the batch before it again
         }
@@ -72,8 +77,8 @@ public sealed class ImportJob(JobStore jobs, FhirValidator validator, BulkFolder
     /// <summary>The lines of one import transaction: the valid resources, the outcomes of the others, the line reached.</summary>
     private sealed record Batch(List<ElementNode> Resources, List<(long, string)> Errors, long Position);
 
-    /// <summary>A batch being written: whether it committed, once it has ended, and the (type, id) of its resources.</summary>
-    private sealed record RunningBatch(Task<bool> Commit, HashSet<(string, string)> Keys);
+    /// <summary>A batch being written: whether it committed, once it has ended, the (type, id) of its resources, its order.</summary>
+    private sealed record RunningBatch(Task<bool> Commit, HashSet<(string, string)> Keys, ImportOrder Order);
 
     /// <summary>Reads and validates the inputs after line <paramref name="position"/>, handing on a batch every ImportBatchSize lines (and the last, even empty, so the position reaches the end).</summary>
     private async Task ReadAsync(BulkSpec spec, long position, ChannelWriter<Batch> ready, CancellationToken ct)
@@ -144,14 +149,14 @@ public sealed class ImportJob(JobStore jobs, FhirValidator validator, BulkFolder
     }
 
     /// <summary>
-    /// Commits a batch after <paramref name="after"/> (the one before it, if still running). The counts and the
+    /// Commits a batch after the one before it, if that one is still running (<paramref name="order"/>). The counts and the
     /// checkpoint are taken before its first wait, so in line order, each counting every line up to its own.
     /// </summary>
-    private async Task<bool> CommitAsync(BulkJob job, Batch batch, SortedDictionary<string, long> counts, Task<bool>? after, CancellationToken ct)
+    private async Task<bool> CommitAsync(BulkJob job, Batch batch, SortedDictionary<string, long> counts, ImportOrder order, CancellationToken ct)
     {
         foreach (var r in batch.Resources) counts[r.TypeName] = counts.GetValueOrDefault(r.TypeName) + 1;
         var checkpoint = new ImportCheckpoint(job.Id, batch.Position, JsonSerializer.Serialize(counts), [.. batch.Errors], $"{batch.Position} lines done");
-        var ok = await jobs.CommitImportBatchAsync(batch.Resources, checkpoint, after, ct);
+        var ok = await jobs.CommitImportBatchAsync(batch.Resources, checkpoint, order, ct);
         if (!ok) folders.DeleteJob(job.Id);
         return ok;
     }

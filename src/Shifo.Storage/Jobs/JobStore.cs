@@ -45,12 +45,12 @@ public sealed class JobStore(IResourceStore store)
 
     /// <summary>
     /// Commits an import batch with its checkpoint (see <see cref="ImportCheckpoint"/>); false when the job was cancelled.
-    /// With <paramref name="after"/>, the batch before it that may still be running: this one does its work meanwhile
-    /// but commits only once that one has committed, and not at all when it did not.
+    /// When the batch before it may still be running (<see cref="ImportOrder"/>), this one does its work meanwhile but
+    /// commits only once that one has committed, and not at all when it did not.
     /// </summary>
-    public Task<bool> CommitImportBatchAsync(IReadOnlyList<Shifo.Fhir.Model.ElementNode> resources, ImportCheckpoint checkpoint, Task<bool>? after,
+    public Task<bool> CommitImportBatchAsync(IReadOnlyList<Shifo.Fhir.Model.ElementNode> resources, ImportCheckpoint checkpoint, ImportOrder order,
         CancellationToken ct) =>
-        ((RelationalResourceStore)store).ImportBatchAsync(resources, checkpoint, after, ct);
+        ((RelationalResourceStore)store).ImportBatchAsync(resources, checkpoint, order, ct);
 
     /// <summary>Whether an import batch can do its work while the one before it is still running (see <see cref="SqlDialect.ConcurrentWriters"/>).</summary>
     public bool ImportBatchesOverlap => _dialect.ConcurrentWriters;

@@ -19,10 +19,22 @@ public sealed partial class RelationalResourceStore
     private sealed record Prepared(ElementNode Resource, string Type, string Id, byte[] Json, IReadOnlyList<IndexRow> Rows);
 
     /// <summary>
-    /// Writes the batch and its checkpoint whole; false (nothing written) when the job no longer exists, or when
-    /// <paramref name="after"/>, the batch before, did not commit. The work overlaps that batch's; the commit follows it.
+    /// Writes the batch and its checkpoint whole; false (nothing written) when the job no longer exists, or when the
+    /// batch before it (<see cref="ImportOrder"/>) did not commit. The work overlaps that batch's; the commit follows it.
     /// </summary>
-    internal async Task<bool> ImportBatchAsync(IReadOnlyList<ElementNode> resources, ImportCheckpoint checkpoint, Task<bool>? after, CancellationToken ct)
+    internal async Task<bool> ImportBatchAsync(IReadOnlyList<ElementNode> resources, ImportCheckpoint checkpoint, ImportOrder order, CancellationToken ct)
+    {
+        try
+        {
+            return await ImportBatchInOrderAsync(resources, checkpoint, order, ct);
+        }
+        finally
+        {
+            order.Started.TrySetResult(); // failed before taking its lock: the next batch need not wait for it
+        }
+    }
+
+    private async Task<bool> ImportBatchInOrderAsync(IReadOnlyList<ElementNode> resources, ImportCheckpoint checkpoint, ImportOrder order, CancellationToken ct)
     {
         // stamping, serializing and index extraction happen before the transaction opens: it stays short
         var now = SnapshotFence.WriteTime(_clock);
@@ -36,6 +48,8 @@ public sealed partial class RelationalResourceStore
 
         await using var connection = await dialect.OpenAsync(ct);
         await using var tx = await dialect.BeginWriteAsync(connection, ct);
+        await LockKeyAsync(connection, tx, order.Key, ct);
+        order.Started.TrySetResult();
         var existing = await ExistingAsync(connection, tx, prepared, ct);
         var fresh = new List<StoredResource>();
         var freshRows = new List<(StoredResource, IndexRow)>();
@@ -59,11 +73,17 @@ public sealed partial class RelationalResourceStore
             await JobStore.ExecuteAsync(connection, tx, "INSERT INTO bulk_job_error (job_id, line, outcome) VALUES (@id, @l, @o)", ct,
                 ("@id", checkpoint.JobId), ("@l", line), ("@o", outcome));
         // batches commit in line order, so that every committed checkpoint covers every line before it; the job's row
-        // is updated last, since its lock would otherwise hold this batch until the one before had committed
-        if (after is not null && !await after)
+        // is updated last, since its lock would otherwise hold this batch until the one before had committed. The
+        // wait is on the lock the batch before holds to its end, a wait the database sees; once it is granted, that
+        // batch's transaction is over and its outcome follows at once
+        if (order.After is { } after)
         {
-            await tx.RollbackAsync(ct);
-            return false;
+            if (order.AfterKey is { } afterKey) await LockKeyAsync(connection, tx, afterKey, ct);
+            if (!await after)
+            {
+                await tx.RollbackAsync(ct);
+                return false;
+            }
         }
         var updated = await JobStore.ExecuteAsync(connection, tx,
             "UPDATE bulk_job SET position = @p, counts = @c, progress = @g WHERE job_id = @id", ct,

@@ -388,6 +388,15 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
         return cmd;
     }
 
+    /// <summary>Takes the dialect's transaction-scoped lock on <paramref name="key"/>; nothing where writers are serialized anyway.</summary>
+    internal async Task LockKeyAsync(DbConnection connection, DbTransaction tx, string key, CancellationToken ct)
+    {
+        if (dialect.KeyLock is not { } sql) return;
+        // 64 bits of the key's SHA-256: a collision only makes two unrelated writes wait for each other
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key));
+        await Execute(connection, tx, sql, ct, ("@k", BitConverter.ToInt64(hash, 0)));
+    }
+
     private static async Task Execute(DbConnection connection, DbTransaction tx, string sql, CancellationToken ct, params (string, object?)[] parameters)
     {
         await using var cmd = Command(connection, tx, sql, parameters);

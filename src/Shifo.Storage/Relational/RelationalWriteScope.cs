@@ -92,11 +92,7 @@ public sealed partial class RelationalResourceStore
         public async Task LockAsync(string key, CancellationToken ct = default)
         {
             Open();
-            if (store.Dialect.KeyLock is not { } sql) return;
-            // 64 bits of the key's SHA-256: a collision only makes two unrelated conditional writes wait for each other
-            var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key));
-            await using var cmd = Command(connection, tx, sql, ("@k", BitConverter.ToInt64(hash, 0)));
-            await cmd.ExecuteNonQueryAsync(ct);
+            await store.LockKeyAsync(connection, tx, key, ct);
         }
 
         public async Task CommitAsync(CancellationToken ct = default)
