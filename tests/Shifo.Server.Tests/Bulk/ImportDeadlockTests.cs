@@ -59,7 +59,7 @@ public sealed class ImportDeadlockTests(PostgresBulkFixture server) : IClassFixt
         var stored = 0;
         foreach (var id in ids[1..])
             if ((await client.GetAsync($"fhir/Patient/{id}")).StatusCode == HttpStatusCode.OK) stored++;
-        Assert.Contains(stored, new[] { 0, 49, 50, 99 });
+        Assert.Contains(stored, new[] { 0, 49, 99 }); // none, the first batch (49 new patients besides the existing one), both
         Assert.Equal(code == HttpStatusCode.OK ? 99 : stored, stored);
     }
 
