@@ -36,17 +36,17 @@ public sealed class ImportJob(JobStore jobs, FhirValidator validator, BulkFolder
         {
             await foreach (var batch in ready.Reader.ReadAllAsync(ct))
             {
-                var keys = Keys(batch);
+                var resources = ResourcesOf(batch);
                 // a batch writing a resource of the one still running waits for it: the two would contend for its rows
-                if (running.Count > 0 && (!jobs.ImportBatchesOverlap || running[^1].Keys.Overlaps(keys)) && !await FinishAsync(running))
+                if (running.Count > 0 && (!jobs.ImportBatchesOverlap || running[^1].Resources.Overlaps(resources)) && !await FinishAsync(running))
                 {
                     completed = false;
                     break;
                 }
                 var before = running.Count > 0 ? running[^1] : null;
-                var order = new ImportOrder($"import {job.Id} {batch.Position}", before?.Order.Key, before?.Commit);
+                var order = new ImportOrder($"import {job.Id} {batch.Position}", before is null ? null : new(before.Order.Key, before.Commit));
                 var commit = CommitAsync(job, batch, counts, order, stop.Token);
-                running.Add(new RunningBatch(commit, keys, order));
+                running.Add(new RunningBatch(commit, resources, order));
                 // the next batch starts once this one holds its lock (or has ended), so that its wait for this one is on that lock
                 await Task.WhenAny(order.Started.Task, commit);
                 // two at a time: the older one ends before the next batch is taken
@@ -78,7 +78,7 @@ public sealed class ImportJob(JobStore jobs, FhirValidator validator, BulkFolder
     private sealed record Batch(List<ElementNode> Resources, List<(long, string)> Errors, long Position);
 
     /// <summary>A batch being written: whether it committed, once it has ended, the (type, id) of its resources, its order.</summary>
-    private sealed record RunningBatch(Task<bool> Commit, HashSet<(string, string)> Keys, ImportOrder Order);
+    private sealed record RunningBatch(Task<bool> Commit, HashSet<(string, string)> Resources, ImportOrder Order);
 
     /// <summary>Reads and validates the inputs after line <paramref name="position"/>, handing on a batch every ImportBatchSize lines (and the last, even empty, so the position reaches the end).</summary>
     private async Task ReadAsync(BulkSpec spec, long position, ChannelWriter<Batch> ready, CancellationToken ct)
@@ -137,15 +137,15 @@ public sealed class ImportJob(JobStore jobs, FhirValidator validator, BulkFolder
     }
 
     /// <summary>The resources a batch writes; one without an id gets a new one here, which no other batch shares.</summary>
-    private static HashSet<(string, string)> Keys(Batch batch)
+    private static HashSet<(string, string)> ResourcesOf(Batch batch)
     {
-        var keys = new HashSet<(string, string)>();
+        var resources = new HashSet<(string, string)>();
         foreach (var r in batch.Resources)
         {
             if (r.Child("id")?.Value is null) ResourceIdOf(r);
-            keys.Add((r.TypeName, r.Child("id")!.Value!));
+            resources.Add((r.TypeName, r.Child("id")!.Value!));
         }
-        return keys;
+        return resources;
     }
 
     /// <summary>

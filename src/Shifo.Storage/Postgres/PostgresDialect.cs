@@ -118,8 +118,6 @@ public sealed partial class PostgresDialect(string connectionString) : SqlDialec
 
     public override string? KeyLock => "SELECT pg_advisory_xact_lock(@k)";
 
-    public override bool ConcurrentWriters => true;
-
     public override string? AnnounceChange => "SELECT pg_notify(@c, @p)";
 
     /// <summary>The connection string as configured, for a connection of its own outside the pool (the change listener).</summary>

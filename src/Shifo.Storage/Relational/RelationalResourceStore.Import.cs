@@ -76,10 +76,10 @@ public sealed partial class RelationalResourceStore
         // is updated last, since its lock would otherwise hold this batch until the one before had committed. The
         // wait is on the lock the batch before holds to its end, a wait the database sees; once it is granted, that
         // batch's transaction is over and its outcome follows at once
-        if (order.After is { } after)
+        if (order.After is { } before)
         {
-            if (order.AfterKey is { } afterKey) await LockKeyAsync(connection, tx, afterKey, ct);
-            if (!await after)
+            await LockKeyAsync(connection, tx, before.Key, ct);
+            if (!await before.Committed)
             {
                 await tx.RollbackAsync(ct);
                 return false;

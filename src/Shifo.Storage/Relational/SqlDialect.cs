@@ -58,9 +58,9 @@ public abstract class SqlDialect : IAsyncDisposable
 
     /// <summary>
     /// Whether write transactions on different rows do their work at the same time (PostgreSQL's row locks), rather than
-    /// each waiting at its BEGIN for the one before to end (SQLite's single writer).
+    /// each waiting at its BEGIN for the one before to end (SQLite's single writer): exactly where a key lock is needed.
     /// </summary>
-    public virtual bool ConcurrentWriters => false;
+    public bool ConcurrentWriters => KeyLock is not null;
 
     /// <summary>
     /// Announces changed resources to the other nodes' read caches, run inside the writing transaction with @c (channel)

@@ -76,9 +76,14 @@ public abstract class SearchResultTests(ServerFixture server)
     public async Task Sort_on_several_keys_with_descending_and_missing_values_last()
     {
         var s = new SearchClient(server);
+        // created a few milliseconds apart: _lastUpdated has millisecond precision, and two writes in one millisecond
+        // sort by id, not in the order this test expects below
         var a = await s.CreateAsync(Patient("Bbb", "1990-01-01"));
+        await Task.Delay(5);
         var b = await s.CreateAsync(Patient("Aaa", "1990-01-01"));
+        await Task.Delay(5);
         var c = await s.CreateAsync(Patient("Ccc", "1980-01-01"));
+        await Task.Delay(5);
         var d = await s.CreateAsync("""{"resourceType":"Patient","name":[{"family":"Ddd"}]}""");
         Assert.Equal([a, b, c, d], await s.IdsAsync("Patient?_sort=-birthdate,-family"));
         Assert.Equal([b, a, c, d], await s.IdsAsync("Patient?_sort=-birthdate,family"));
