@@ -17,13 +17,13 @@ internal delegate NativeAnswer NativeCheck(ElementNode node, ElementNode resourc
 /// (a repeated or value-less primitive, a number that is not plain digits): the checker then evaluates the FHIRPath,
 /// so that errors and edge cases stay the engine's. Tests compare both answers on every node of the spec examples.
 /// </summary>
-internal static class NativeInvariants
+internal static partial class NativeInvariants
 {
     public static NativeCheck? Find(string? expression)
     {
         if (expression is null) return null;
         if (ByExpression.TryGetValue(expression, out var check)) return check;
-        return RegexShape(expression) ?? ExistenceShape(expression);
+        return RegexShape(expression) ?? ExistenceShape(expression) ?? NativeLogic.Compile(expression);
     }
 
     public static bool? ToOutcome(this NativeAnswer answer) => answer switch
@@ -113,6 +113,16 @@ internal static class NativeInvariants
         // obs-7 (on every Observation)
         ["value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()"] =
             NoValueBesideComponentOfSameCode,
+        // csd-1 (on every CodeSystem), cpb-12, sdf-20, and the Bundle rules read over every entry (bdl-3, bdl-4, bdl-7)
+        ["concept.code.combine($this.descendants().concept.code).isDistinct()"] = ConceptCodesDistinct,
+        ["searchParam.select(name).isDistinct()"] = (n, _) => GrandchildValuesDistinct(n, "searchParam", "name"),
+        ["element.where(path.contains('.').not()).slicing.empty()"] = RootElementNotSliced,
+        ["entry.all(request.exists() = (%resource.type = 'batch' or %resource.type = 'transaction' or %resource.type = 'history'))"] =
+            (n, resource) => EntriesHaveIf(n, resource, "request", RequestTypes),
+        ["entry.all(response.exists() = (%resource.type = 'batch-response' or %resource.type = 'transaction-response' or %resource.type = 'history'))"] =
+            (n, resource) => EntriesHaveIf(n, resource, "response", ResponseTypes),
+        ["(type = 'history') or entry.where(fullUrl.exists()).select(fullUrl&resource.meta.versionId).isDistinct()"] =
+            FullUrlsDistinct,
     };
 
     // start.hasValue().not() or end.hasValue().not() or (start <= end): the comparison is the engine's own, so dates of

@@ -1,0 +1,91 @@
+using Shifo.Fhir.Model;
+
+namespace Shifo.Fhir.Validation;
+
+/// <summary>The natives that read a whole collection: a code system's concepts, a Bundle's entries, a differential's elements.</summary>
+internal static partial class NativeInvariants
+{
+    private static readonly string[] RequestTypes = ["batch", "transaction", "history"];
+    private static readonly string[] ResponseTypes = ["batch-response", "transaction-response", "history"];
+
+    // concept.code.combine($this.descendants().concept.code).isDistinct(): the top concepts' codes and those of every
+    // concept child of a descendant, which together are the codes of every node named concept below the focus (a
+    // contained ValueSet's compose.include.concept too, as descendants() goes into contained resources)
+    private static NativeAnswer ConceptCodesDistinct(ElementNode n, ElementNode _)
+    {
+        HashSet<string>? seen = null;
+        return ConceptCodesDistinct(n, ref seen) ? NativeAnswer.True : seen is null ? NativeAnswer.Unknown : NativeAnswer.False;
+    }
+
+    // false on a repeated code (seen then holds the codes) or on a code without a value (seen left null: Unknown)
+    private static bool ConceptCodesDistinct(ElementNode n, ref HashSet<string>? seen)
+    {
+        foreach (var child in n.ChildList)
+        {
+            if (child.Name == "concept")
+                foreach (var code in child.ChildList)
+                {
+                    if (code.Name != "code") continue;
+                    if (code.Value is not { } v) { seen = null; return false; }
+                    if (!(seen ??= new HashSet<string>(StringComparer.Ordinal)).Add(v)) return false;
+                }
+            if (child.ChildList.Count > 0 && !ConceptCodesDistinct(child, ref seen)) return false;
+        }
+        return true;
+    }
+
+    // element.where(path.contains('.').not()).slicing.empty(): no element with a root path (no dot) has slicing; an
+    // element without a path drops out of the where(), as its condition is empty
+    private static NativeAnswer RootElementNotSliced(ElementNode n, ElementNode _)
+    {
+        foreach (var e in n.ChildList)
+        {
+            if (e.Name != "element") continue;
+            var path = Only(e, "path", out var many);
+            if (many || path is { Value: null }) return NativeAnswer.Unknown;
+            if (path is not null && !path.Value!.Contains('.') && Has(e, "slicing")) return NativeAnswer.False;
+        }
+        return NativeAnswer.True;
+    }
+
+    // entry.all(<part>.exists() = (%resource.type = t1 or … )): every entry has the part exactly when the Bundle's type is
+    // one of those; without a type the right side is empty, so every entry fails and the rule holds only with no entries
+    private static NativeAnswer EntriesHaveIf(ElementNode n, ElementNode resource, string part, string[] types)
+    {
+        var type = Only(resource, "type", out var many);
+        if (many || type is { Value: null }) return NativeAnswer.Unknown;
+        var wanted = type is null ? (bool?)null : Array.IndexOf(types, type.Value) >= 0;
+        foreach (var entry in n.ChildList)
+            if (entry.Name == "entry" && (wanted is not { } w || Has(entry, part) != w)) return NativeAnswer.False;
+        return NativeAnswer.True;
+    }
+
+    // (type = 'history') or entry.where(fullUrl.exists()).select(fullUrl & resource.meta.versionId).isDistinct(): & reads
+    // an empty side as '', so two entries with one fullUrl and no versions are the same item
+    private static NativeAnswer FullUrlsDistinct(ElementNode n, ElementNode _)
+    {
+        var type = Only(n, "type", out var many);
+        if (many || type is { Value: null }) return NativeAnswer.Unknown;
+        if (type?.Value == "history") return NativeAnswer.True;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var distinct = true;
+        foreach (var entry in n.ChildList)
+        {
+            if (entry.Name != "entry") continue;
+            var fullUrl = Only(entry, "fullUrl", out var manyUrls);
+            if (manyUrls || fullUrl is { Value: null }) return NativeAnswer.Unknown;
+            if (fullUrl is null) continue;
+            string version = "";
+            if (Only(entry, "resource", out var manyResources) is { } r && Only(r, "meta", out var manyMeta) is { } meta)
+            {
+                var v = Only(meta, "versionId", out var manyVersions);
+                if (manyMeta || manyVersions || v is { Value: null }) return NativeAnswer.Unknown;
+                version = v?.Value ?? "";
+            }
+            if (manyResources) return NativeAnswer.Unknown;
+            distinct &= seen.Add(fullUrl.Value + version);
+        }
+        var left = type is null ? NativeAnswer.Empty : NativeAnswer.False;
+        return Or(left, Answer(distinct));
+    }
+}
