@@ -88,4 +88,54 @@ internal static partial class NativeInvariants
         var left = type is null ? NativeAnswer.Empty : NativeAnswer.False;
         return Or(left, Answer(distinct));
     }
+
+    // (%resource.kind = 'logical' or element.first().path.startsWith(%resource.type)) and (element.tail().empty() or
+    //   element.tail().all(path.startsWith(<the first path of %resource's differential up to its first dot> & '.')))
+    private static NativeAnswer DifferentialPathsUnderType(ElementNode n, ElementNode resource)
+    {
+        var kind = Only(resource, "kind", out var manyKinds);
+        var type = Only(resource, "type", out var manyTypes);
+        if (manyKinds || manyTypes || kind is { Value: null } || type is { Value: null }) return NativeAnswer.Unknown;
+        var logical = kind is null ? NativeAnswer.Empty : Answer(kind.Value == "logical");
+        var first = FirstChild(n, "element");
+        NativeAnswer underType;
+        if (first is null || type is null) underType = NativeAnswer.Empty;
+        else
+        {
+            var path = Only(first, "path", out var many);
+            if (many || path is { Value: null }) return NativeAnswer.Unknown;
+            underType = path is null ? NativeAnswer.Empty : Answer(path.Value!.StartsWith(type.Value!, StringComparison.Ordinal));
+        }
+        var left = Or(logical, underType);
+        if (left is NativeAnswer.Unknown or NativeAnswer.False) return left;
+
+        // an empty side of & reads as '', so a differential without a first path gives the prefix "."
+        var prefix = ".";
+        if (Only(resource, "differential", out var manyDifferentials) is { } differential && FirstChild(differential, "element") is { } head)
+        {
+            var path = Only(head, "path", out var many);
+            if (many || path is { Value: null }) return NativeAnswer.Unknown;
+            if (path is not null) prefix = (path.Value!.IndexOf('.') is var dot and >= 0 ? path.Value[..dot] : path.Value) + ".";
+        }
+        if (manyDifferentials) return NativeAnswer.Unknown;
+
+        var right = NativeAnswer.True;
+        var seenFirst = false;
+        foreach (var e in n.ChildList)
+        {
+            if (e.Name != "element") continue;
+            if (!seenFirst) { seenFirst = true; continue; }
+            var path = Only(e, "path", out var many);
+            if (many || path is { Value: null }) return NativeAnswer.Unknown;
+            if (path is null || !path.Value!.StartsWith(prefix, StringComparison.Ordinal)) right = NativeAnswer.False;
+        }
+        return And(left, right);
+    }
+
+    private static ElementNode? FirstChild(ElementNode n, string name)
+    {
+        foreach (var c in n.ChildList)
+            if (c.Name == name) return c;
+        return null;
+    }
 }

@@ -123,6 +123,9 @@ internal static partial class NativeInvariants
             (n, resource) => EntriesHaveIf(n, resource, "response", ResponseTypes),
         ["(type = 'history') or entry.where(fullUrl.exists()).select(fullUrl&resource.meta.versionId).isDistinct()"] =
             FullUrlsDistinct,
+        // sdf-8a (on every differential)
+        ["(%resource.kind = 'logical' or element.first().path.startsWith(%resource.type)) and (element.tail().empty() or element.tail().all(path.startsWith(%resource.differential.element.first().path.replaceMatches('\\\\..*','')&'.')))"] =
+            DifferentialPathsUnderType,
     };
 
     // start.hasValue().not() or end.hasValue().not() or (start <= end): the comparison is the engine's own, so dates of
