@@ -19,13 +19,15 @@ public enum PrimitiveKind : byte
 /// </summary>
 public sealed class ElementNode
 {
-    private List<ElementNode>? _children;
+    // four references and the object header, 48 bytes: the flags live in the shape, and the index of a wide node in
+    // its children list (only nodes with children can be wide)
+    private ChildNodes? _children;
 
     public ElementNode(string name, string typeName) => _shape = new NodeShape(name, typeName, null);
 
     public ElementNode(string name, string typeName, ElementInfo? definition) => _shape = new NodeShape(name, typeName, definition);
 
-    /// <summary>A node of a shape shared with others (the parser's, one per element and type).</summary>
+    /// <summary>A node of a shape shared with others (the parser's, one per element, type and flags).</summary>
     internal ElementNode(NodeShape shape) => _shape = shape;
 
     private NodeShape _shape;
@@ -36,7 +38,7 @@ public sealed class ElementNode
         get => _shape.Name;
         set
         {
-            _shape = new NodeShape(value, _shape.TypeName, _shape.Definition);
+            _shape = new NodeShape(value, _shape.TypeName, _shape.Definition, _shape.ValueKind, _shape.InArray, _shape.IsResource);
             Parent?.ChildrenChanged();
         }
     }
@@ -45,14 +47,14 @@ public sealed class ElementNode
     public string TypeName
     {
         get => _shape.TypeName;
-        set => _shape = new NodeShape(_shape.Name, value, _shape.Definition);
+        set => _shape = new NodeShape(_shape.Name, value, _shape.Definition, _shape.ValueKind, _shape.InArray, _shape.IsResource);
     }
 
     /// <summary>The definition this node was read against; null for an element the definitions do not know.</summary>
     public ElementInfo? Definition
     {
         get => _shape.Definition;
-        set => _shape = new NodeShape(_shape.Name, _shape.TypeName, value);
+        set => _shape = new NodeShape(_shape.Name, _shape.TypeName, value, _shape.ValueKind, _shape.InArray, _shape.IsResource);
     }
 
     public ElementNode? Parent { get; private set; }
@@ -83,13 +85,25 @@ public sealed class ElementNode
     /// <summary>Keeps a text value as UTF-8 until it is read; the array is the node's and must never change.</summary>
     internal void SetUtf8Value(byte[] utf8) => _value = utf8;
 
-    public PrimitiveKind ValueKind { get; set; }
+    public PrimitiveKind ValueKind
+    {
+        get => _shape.ValueKind;
+        set => _shape = _shape.With(value, _shape.InArray, _shape.IsResource);
+    }
 
     /// <summary>True when this node was a JSON array member (used for elements the definitions do not know).</summary>
-    public bool InArray { get; set; }
+    public bool InArray
+    {
+        get => _shape.InArray;
+        set => _shape = _shape.With(_shape.ValueKind, value, _shape.IsResource);
+    }
 
     /// <summary>True for a resource: the root, a contained resource, or a Bundle entry's resource.</summary>
-    public bool IsResource { get; set; }
+    public bool IsResource
+    {
+        get => _shape.IsResource;
+        set => _shape = _shape.With(_shape.ValueKind, _shape.InArray, value);
+    }
 
     public bool HasValue => _value is not null;
 
@@ -106,20 +120,20 @@ public sealed class ElementNode
     /// <summary>Sizes the children list before the first child arrives (the parser's guess), so that it is not grown step by step.</summary>
     internal void ReserveChildren(int capacity)
     {
-        if (_children is null && capacity > 0) _children = new List<ElementNode>(capacity);
+        if (_children is null && capacity > 0) _children = new ChildNodes(capacity);
     }
 
     public void Add(ElementNode child)
     {
         child.Parent = this;
-        (_children ??= []).Add(child);
+        (_children ??= new ChildNodes()).Add(child);
         ChildrenChanged();
     }
 
     public void Insert(int index, ElementNode child)
     {
         child.Parent = this;
-        (_children ??= []).Insert(index, child);
+        (_children ??= new ChildNodes()).Insert(index, child);
         ChildrenChanged();
     }
 
@@ -131,11 +145,26 @@ public sealed class ElementNode
         return true;
     }
 
-    private void ChildrenChanged() => _wide = null;
+    private void ChildrenChanged()
+    {
+        if (_children is { } children) children.Wide = null;
+    }
 
-    // Lookups over the children of a wide node (a Bundle's entries, a CodeSystem's concepts), built on first use and
-    // dropped by any change of the children or of a child's name. Narrow nodes are scanned instead.
-    private WideIndex? _wide;
+    /// <summary>
+    /// The children, with the lookups over them when the node is wide (a Bundle's entries, a CodeSystem's concepts):
+    /// built on first use and dropped by any change of the children or of a child's name. Narrow nodes are scanned instead.
+    /// </summary>
+    private sealed class ChildNodes : List<ElementNode>
+    {
+        public ChildNodes() { }
+        public ChildNodes(int capacity) : base(capacity) { }
+
+        public WideIndex? Wide;
+
+        // steps into the wide node before its index is built (see ScansBeforeIndex)
+        public int Scans;
+    }
+
     private const int IndexFrom = 16;
 
     private sealed class WideIndex
@@ -150,7 +179,6 @@ public sealed class ElementNode
 
     // Steps into a wide node before its index is built: most wide nodes (an ElementDefinition with its mappings and
     // constraints) are read a few times only, where building the index costs more than scanning.
-    private int _scans;
     private const int ScansBeforeIndex = 8;
 
     /// <summary>
@@ -161,11 +189,11 @@ public sealed class ElementNode
     {
         var children = _children;
         if (children is null || children.Count < IndexFrom) return null;
-        var index = _wide?.ByName;
+        var index = children.Wide?.ByName;
         if (index is null)
         {
-            if (++_scans < ScansBeforeIndex) return null;
-            var wide = _wide ??= new WideIndex();
+            if (++children.Scans < ScansBeforeIndex) return null;
+            var wide = children.Wide ??= new WideIndex();
             index = wide.ByName ??= BuildIndex(children);
         }
         return index.TryGetValue(name, out var found) ? found : Array.Empty<object>();
@@ -237,7 +265,7 @@ public sealed class ElementNode
             var siblings = parent.ChildList;
             if (siblings.Count >= IndexFrom)
             {
-                var wide = parent._wide ??= new WideIndex();
+                var wide = parent._children!.Wide ??= new WideIndex();
                 var numbered = wide.SiblingIndex ??= NumberSiblings(siblings);
                 return numbered[this];
             }

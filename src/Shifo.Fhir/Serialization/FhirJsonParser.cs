@@ -118,7 +118,8 @@ public sealed class FhirJsonParser
             reader.Skip();
             return null;
         }
-        var node = new ElementNode(parentForLocation is null ? resourceType : name, resourceType, asElement ?? sd.Root) { IsResource = true };
+        var node = new ElementNode(new NodeShape(parentForLocation is null ? resourceType : name, resourceType, asElement ?? sd.Root,
+            inArray: asElement?.IsArray ?? false, isResource: true));
         ReadObjectMembers(ref reader, node, PropertyTable.For(_defs.ChildrenOf(sd.Root, resourceType), _defs), parentForLocation);
         return node;
     }
@@ -291,11 +292,10 @@ public sealed class FhirJsonParser
         }
         if (entry.IsResource)
         {
-            var resource = ReadResource(ref reader, name, parent, slot.Element);
-            if (resource is not null) resource.InArray = slot.Element.IsArray;
+            ReadResource(ref reader, name, parent, slot.Element);
             return;
         }
-        var child = new ElementNode(entry.Shape) { InArray = slot.Element.IsArray };
+        var child = new ElementNode(entry.Shape);
         ReadObjectMembers(ref reader, child, entry.Children(_defs), parent);
     }
 
@@ -319,7 +319,7 @@ public sealed class FhirJsonParser
 
     private static ElementNode NewPrimitive(ElementNode parent, PropertyEntry entry)
     {
-        var node = new ElementNode(entry.Shape) { InArray = entry.Slot.Element.IsArray };
+        var node = new ElementNode(entry.Shape);
         parent.Add(node);
         return node;
     }

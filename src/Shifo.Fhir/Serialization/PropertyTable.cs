@@ -30,8 +30,8 @@ internal sealed class PropertyEntry
 
     private PropertyTable? _children;
 
-    /// <summary>The shape of every node read for this property: its element's name, its type and its definition.</summary>
-    public NodeShape Shape => _shape ??= new NodeShape(Slot.Element.Name, Slot.TypeCode, Slot.Element);
+    /// <summary>The shape of every node read for this property: its element's name, type and definition, and whether it repeats.</summary>
+    public NodeShape Shape => _shape ??= new NodeShape(Slot.Element.Name, Slot.TypeCode, Slot.Element, inArray: Slot.Element.IsArray);
     private NodeShape? _shape;
 
     /// <summary>The properties of this element's own object (for a primitive: of its "_name" part).</summary>
