@@ -23,8 +23,11 @@ public sealed class ValueSetExpansion
     public bool Contains(string? system, string code)
     {
         if (_systems is null) return false;
-        if (system is null) return _systems.Values.Any(s => s.Contains(code));
-        return _systems.TryGetValue(system, out var codes) && codes.Contains(code);
+        if (system is not null) return _systems.TryGetValue(system, out var codes) && codes.Contains(code);
+        // a loop, not Any(): a lambda capturing the code would be allocated on every call, with a system or without
+        foreach (var inSystem in _systems.Values)
+            if (inSystem.Contains(code)) return true;
+        return false;
     }
 }
 

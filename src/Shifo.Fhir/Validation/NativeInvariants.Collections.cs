@@ -13,12 +13,13 @@ internal static partial class NativeInvariants
     // contained ValueSet's compose.include.concept too, as descendants() goes into contained resources)
     private static NativeAnswer ConceptCodesDistinct(ElementNode n, ElementNode _)
     {
-        HashSet<string>? seen = null;
-        return ConceptCodesDistinct(n, ref seen) ? NativeAnswer.True : seen is null ? NativeAnswer.Unknown : NativeAnswer.False;
+        var seen = ScratchSet();
+        var valueless = false;
+        return ConceptCodesDistinct(n, seen, ref valueless) ? NativeAnswer.True : valueless ? NativeAnswer.Unknown : NativeAnswer.False;
     }
 
-    // false on a repeated code (seen then holds the codes) or on a code without a value (seen left null: Unknown)
-    private static bool ConceptCodesDistinct(ElementNode n, ref HashSet<string>? seen)
+    // false on a repeated code, or on a code without a value (then valueless)
+    private static bool ConceptCodesDistinct(ElementNode n, HashSet<string> seen, ref bool valueless)
     {
         foreach (var child in n.ChildList)
         {
@@ -26,12 +27,23 @@ internal static partial class NativeInvariants
                 foreach (var code in child.ChildList)
                 {
                     if (code.Name != "code") continue;
-                    if (code.Value is not { } v) { seen = null; return false; }
-                    if (!(seen ??= new HashSet<string>(StringComparer.Ordinal)).Add(v)) return false;
+                    if (code.Value is not { } v) { valueless = true; return false; }
+                    if (!seen.Add(v)) return false;
                 }
-            if (child.ChildList.Count > 0 && !ConceptCodesDistinct(child, ref seen)) return false;
+            if (child.ChildList.Count > 0 && !ConceptCodesDistinct(child, seen, ref valueless)) return false;
         }
         return true;
+    }
+
+    [ThreadStatic] private static HashSet<string>? t_scratch;
+
+    /// <summary>An empty set for one native check on this thread: distinctness checks run on every definition, and a set each is garbage.</summary>
+    private static HashSet<string> ScratchSet()
+    {
+        // a set grown by one huge snapshot is let go, so that clearing it does not cost every later check
+        if (t_scratch is not { Count: <= 4096 } set) return t_scratch = new HashSet<string>(StringComparer.Ordinal);
+        set.Clear();
+        return set;
     }
 
     // element.where(path.contains('.').not()).slicing.empty(): no element with a root path (no dot) has slicing; an
@@ -67,7 +79,7 @@ internal static partial class NativeInvariants
         var type = Only(n, "type", out var many);
         if (many || type is { Value: null }) return NativeAnswer.Unknown;
         if (type?.Value == "history") return NativeAnswer.True;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = ScratchSet();
         var distinct = true;
         foreach (var entry in n.ChildList)
         {

@@ -227,7 +227,7 @@ internal static partial class NativeInvariants
         var derivation = Only(n, "derivation", out var many);
         if (many || derivation is { Value: null }) return NativeAnswer.Unknown;
         if (derivation?.Value == "constraint") return NativeAnswer.True;
-        var paths = new HashSet<string>(StringComparer.Ordinal);
+        var paths = ScratchSet();
         var distinct = true;
         foreach (var snapshot in n.ChildList)
         {
@@ -428,7 +428,7 @@ internal static partial class NativeInvariants
     private static NativeAnswer IdsPresentAndDistinct(ElementNode n, string part)
     {
         if (!AllElementsHaveId(n, part)) return NativeAnswer.False;
-        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var ids = ScratchSet();
         var distinct = true;
         foreach (var c in n.ChildList)
         {
@@ -460,7 +460,7 @@ internal static partial class NativeInvariants
                 if (inner.Name != b) continue;
                 if (inner.Value is not { } v) return NativeAnswer.Unknown;
                 if (single is null && seen is null) { single = v; continue; }
-                seen ??= new HashSet<string>(StringComparer.Ordinal) { single! };
+                if (seen is null) { seen = ScratchSet(); seen.Add(single!); }
                 if (!seen.Add(v)) return NativeAnswer.False;
             }
         }
