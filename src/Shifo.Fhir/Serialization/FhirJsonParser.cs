@@ -328,7 +328,7 @@ public sealed class FhirJsonParser
     private readonly ValueStringCache _values = new();
 
     /// <summary>Values longer than this (narratives, descriptions, data) are kept as UTF-8; shorter ones are decoded at once.</summary>
-    private const int LongValueBytes = 128;
+    private const int LongValueBytes = 64;
 
     /// <summary>
     /// The types whose long values validation only scans, so that they can stay UTF-8. URIs, canonicals and codes

@@ -14,7 +14,7 @@ namespace Shifo.Fhir.Tests.Validation;
 /// </summary>
 public class LongTextValueTests
 {
-    private static readonly string Filler = string.Concat(Enumerable.Repeat("Bemor ko'rikdan o'tdi. ", 10)); // > 128 bytes
+    private static readonly string Filler = string.Concat(Enumerable.Repeat("Bemor ko'rikdan o'tdi. ", 10)); // > 64 bytes, so kept as UTF-8
 
     private static JsonNode PatientWith(string family, string div)
     {
