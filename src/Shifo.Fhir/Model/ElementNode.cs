@@ -107,6 +107,12 @@ public sealed class ElementNode
 
     public bool HasValue => _value is not null;
 
+    /// <summary>The node's JSON property name ("valueQuantity" for a choice), shared by every node of its shape.</summary>
+    internal string JsonName => _shape.JsonName;
+
+    /// <summary>The JSON name of the node's "_name" part (id and extensions of a primitive).</summary>
+    internal string JsonExtrasName => _shape.JsonExtrasName;
+
     public IReadOnlyList<ElementNode> Children => (IReadOnlyList<ElementNode>?)_children ?? [];
 
     /// <summary>

@@ -36,6 +36,17 @@ internal sealed class NodeShape
     public bool InArray { get; }
     public bool IsResource { get; }
 
+    /// <summary>The JSON property name: a choice element's carries its type ("valueQuantity"). Made once per shape.</summary>
+    public string JsonName => _jsonName ??= Definition?.IsChoice == true
+        ? Name + char.ToUpperInvariant(TypeName[0]) + TypeName[1..]
+        : Name;
+
+    /// <summary>The JSON name of a primitive's id and extensions ("_birthDate").</summary>
+    public string JsonExtrasName => _jsonExtrasName ??= "_" + JsonName;
+
+    private string? _jsonName;
+    private string? _jsonExtrasName;
+
     // every flag variant of a name, type and definition, kept by the shape first made for them
     private readonly NodeShape _origin;
     private NodeShape?[]? _variants;

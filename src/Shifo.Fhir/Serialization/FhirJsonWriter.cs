@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -20,10 +21,35 @@ public static class FhirJsonWriter
 
     public static byte[] ToUtf8(ElementNode resource, bool indented = false)
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, indented ? Pretty : Compact))
-            Write(w, resource);
-        return buffer.ToArray();
+        // one buffer and writer per thread, reused: every stored version is written once, and each would otherwise
+        // allocate both and grow a stream step by step
+        var scratch = t_scratch ??= new Scratch();
+        scratch.Buffer.ResetWrittenCount();
+        var w = indented ? scratch.Indented : scratch.Compact;
+        w.Reset(scratch.Buffer);
+        Write(w, resource);
+        w.Flush();
+        var bytes = scratch.Buffer.WrittenSpan.ToArray();
+        // a buffer grown by one huge resource is let go rather than kept for the thread's life
+        if (scratch.Buffer.Capacity > MaxKeptBuffer) t_scratch = null;
+        return bytes;
+    }
+
+    private const int MaxKeptBuffer = 1 << 20;
+
+    [ThreadStatic] private static Scratch? t_scratch;
+
+    private sealed class Scratch
+    {
+        public readonly ArrayBufferWriter<byte> Buffer = new(4096);
+        public readonly Utf8JsonWriter Compact;
+        public readonly Utf8JsonWriter Indented;
+
+        public Scratch()
+        {
+            Compact = new Utf8JsonWriter(Buffer, FhirJsonWriter.Compact);
+            Indented = new Utf8JsonWriter(Buffer, Pretty);
+        }
     }
 
     public static void Write(Utf8JsonWriter w, ElementNode node, FhirDefinitions? definitions = null) =>
@@ -37,39 +63,69 @@ public static class FhirJsonWriter
         w.WriteEndObject();
     }
 
+    /// <summary>
+    /// The children as JSON properties: each (name, type) once, at its first child, with every child of that key in
+    /// order. Repeating elements are consecutive, so a key is looked for again only where content was built by hand.
+    /// </summary>
     private static void WriteMembers(Utf8JsonWriter w, ElementNode node, FhirDefinitions defs)
     {
-        var children = node.Children;
-        var done = new HashSet<(string, string)>();
+        var children = node.ChildList;
         for (var i = 0; i < children.Count; i++)
         {
             var first = children[i];
-            // a choice element's JSON name carries its type, so group by (name, type)
-            var key = (first.Name, first.Definition?.IsChoice == true ? first.TypeName : "");
-            if (!done.Add(key)) continue;
-            var group = new List<ElementNode>();
-            for (var j = i; j < children.Count; j++)
-            {
-                var c = children[j];
-                if (c.Name == key.Item1 && (key.Item2.Length == 0 || c.TypeName == key.Item2)) group.Add(c);
-            }
-            var property = first.Definition?.IsChoice == true
-                ? first.Name + char.ToUpperInvariant(first.TypeName[0]) + first.TypeName[1..]
-                : first.Name;
-            var isPrimitive = first.Definition is null ? first.ValueKind != PrimitiveKind.None || (first.Children.Count == 0)
+            if (i > 0 && SameKey(children[i - 1], first)) continue; // the rest of a run already written
+            if (SeenBefore(children, i)) continue;
+            var isPrimitive = first.Definition is null ? first.ValueKind != PrimitiveKind.None || (first.ChildList.Count == 0)
                 : defs.IsPrimitiveType(first.TypeName);
-            if (isPrimitive) WritePrimitive(w, property, group, first.Repeats, defs);
-            else WriteComplex(w, property, group, first.Repeats, defs);
+            var group = new Group(children, i);
+            if (isPrimitive) WritePrimitive(w, first, group, defs);
+            else WriteComplex(w, first, group, defs);
         }
     }
 
-    private static void WriteComplex(Utf8JsonWriter w, string property, List<ElementNode> group, bool repeats, FhirDefinitions defs)
+    // a choice element's JSON name carries its type, so children are grouped by (name, type)
+    private static bool SameKey(ElementNode a, ElementNode b) =>
+        a.Name == b.Name && (a.Definition?.IsChoice != true || a.TypeName == b.TypeName);
+
+    private static bool SeenBefore(List<ElementNode> children, int i)
     {
-        w.WritePropertyName(property);
+        var c = children[i];
+        for (var j = 0; j < i; j++)
+            if (SameKey(children[j], c)) return true;
+        return false;
+    }
+
+    /// <summary>The children of one key, from its first one on: a view over the list, not a copy.</summary>
+    private readonly struct Group(List<ElementNode> children, int first)
+    {
+        public ElementNode First => children[first];
+
+        public Enumerator GetEnumerator() => new(children, first);
+
+        public struct Enumerator(List<ElementNode> children, int first)
+        {
+            private int _at = first - 1;
+
+            public readonly ElementNode Current => children[_at];
+
+            public bool MoveNext()
+            {
+                var key = children[first];
+                while (++_at < children.Count)
+                    if (_at == first || SameKey(key, children[_at])) return true;
+                return false;
+            }
+        }
+    }
+
+    private static void WriteComplex(Utf8JsonWriter w, ElementNode first, Group group, FhirDefinitions defs)
+    {
+        var repeats = first.Repeats;
+        w.WritePropertyName(first.JsonName);
         if (repeats) w.WriteStartArray();
         foreach (var n in group)
         {
-            if (n.Definition is null && n.ValueKind == PrimitiveKind.None && n.Children.Count == 0 && !n.IsResource)
+            if (n.Definition is null && n.ValueKind == PrimitiveKind.None && n.ChildList.Count == 0 && !n.IsResource)
                 w.WriteNullValue();
             else WriteObject(w, n, defs);
             if (!repeats) break;
@@ -77,23 +133,28 @@ public static class FhirJsonWriter
         if (repeats) w.WriteEndArray();
     }
 
-    private static void WritePrimitive(Utf8JsonWriter w, string property, List<ElementNode> group, bool repeats, FhirDefinitions defs)
+    private static void WritePrimitive(Utf8JsonWriter w, ElementNode first, Group group, FhirDefinitions defs)
     {
-        var anyValue = group.Any(n => n.Value is not null);
-        var anyExtras = group.Any(n => n.Children.Count > 0);
-        if (!repeats)
+        var anyValue = false;
+        var anyExtras = false;
+        foreach (var n in group)
         {
-            var n = group[0];
-            if (n.Value is not null || !anyExtras)
+            anyValue |= n.HasValue;
+            anyExtras |= n.ChildList.Count > 0;
+        }
+        var property = first.JsonName;
+        if (!first.Repeats)
+        {
+            if (first.HasValue || !anyExtras)
             {
                 w.WritePropertyName(property);
-                WriteValue(w, n);
+                WriteValue(w, first);
             }
             if (anyExtras)
             {
-                w.WritePropertyName("_" + property);
+                w.WritePropertyName(first.JsonExtrasName);
                 w.WriteStartObject();
-                WriteMembers(w, n, defs);
+                WriteMembers(w, first, defs);
                 w.WriteEndObject();
             }
             return;
@@ -106,10 +167,10 @@ public static class FhirJsonWriter
         }
         if (anyExtras)
         {
-            w.WriteStartArray("_" + property);
+            w.WriteStartArray(first.JsonExtrasName);
             foreach (var n in group)
             {
-                if (n.Children.Count == 0) { w.WriteNullValue(); continue; }
+                if (n.ChildList.Count == 0) { w.WriteNullValue(); continue; }
                 w.WriteStartObject();
                 WriteMembers(w, n, defs);
                 w.WriteEndObject();

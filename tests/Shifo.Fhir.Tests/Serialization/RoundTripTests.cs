@@ -53,4 +53,24 @@ public class RoundTripTests
         Assert.Null(given[1].Value);
         Assert.Equal("extension", given[1].Children[0].Name);
     }
+
+    [Fact]
+    public void ChildrenAddedOutOfOrderAreWrittenOncePerElementAndTypeInTheirOrder()
+    {
+        // content built in code (as the server stamps meta) need not keep repeating elements together
+        var patient = FhirJsonParser.Parse("""{"resourceType":"Patient","name":[{"family":"A"}],"gender":"male"}""").Resource!;
+        var second = FhirJsonParser.Parse("""{"resourceType":"Patient","name":[{"family":"B"}],"deceasedBoolean":false,"_gender":{"id":"g"}}""").Resource!;
+        foreach (var name in new[] { "name", "deceased" })
+        {
+            var node = second.Child(name)!;
+            second.Remove(node);
+            patient.Add(node);
+        }
+        var json = FhirJsonWriter.ToJson(patient);
+        Assert.Equal("""{"resourceType":"Patient","name":[{"family":"A"},{"family":"B"}],"gender":"male","deceasedBoolean":false}""", json);
+        // the same writer, reused on this thread, starts each document afresh, compact or indented
+        Assert.Equal(json, FhirJsonWriter.ToJson(patient));
+        Assert.Contains("\n", FhirJsonWriter.ToJson(patient, indented: true).Replace("\r", ""));
+        Assert.Equal(json, FhirJsonWriter.ToJson(patient));
+    }
 }
