@@ -72,6 +72,39 @@ public sealed class CompiledExpression
     }
 
     /// <summary>
+    /// <see cref="Evaluate"/> on a scope and input array this thread reuses, without an environment: for callers that
+    /// evaluate many expressions in a row (the search indexer, some forty per resource). The result must be read before
+    /// the next such evaluation on the thread, since it may be the reused input itself.
+    /// </summary>
+    public IReadOnlyList<object> EvaluateReusingScope(ElementNode focus)
+    {
+        var scope = t_scope ??= new Scope();
+        var input = t_input ??= new object[1];
+        var resource = focus.ContainingResource;
+        scope.This = focus;
+        scope.Context = focus;
+        scope.Index = 0;
+        scope.Total = Collections.Empty;
+        scope.Resource = resource;
+        scope.RootResource = RootOf(resource);
+        scope.Environment = null;
+        scope.StrictNames = false;
+        scope.Memo?.Clear(); // memoized results hold for one evaluation only
+        input[0] = focus;
+        try
+        {
+            return _eval(scope, input);
+        }
+        catch (RegexMatchTimeoutException ex)
+        {
+            throw new FhirPathEvaluationException("A regular expression took too long: " + ex.Message);
+        }
+    }
+
+    [ThreadStatic] private static Scope? t_scope;
+    [ThreadStatic] private static object[]? t_input;
+
+    /// <summary>
     /// Evaluates as a condition: empty gives null, a single Boolean its value, any other single item true;
     /// several items are an error (<see cref="FhirPathEvaluationException"/>).
     /// </summary>

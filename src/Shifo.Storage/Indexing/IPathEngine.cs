@@ -2,7 +2,10 @@ using Shifo.Fhir.Model;
 
 namespace Shifo.Storage.Indexing;
 
-/// <summary>Evaluates a compiled FHIRPath expression on a resource: nodes of the resource or System values.</summary>
+/// <summary>
+/// Evaluates a compiled FHIRPath expression on a resource: nodes of the resource or System values, to be read before the
+/// next evaluation on the same thread (the engine may reuse what it hands back).
+/// </summary>
 public delegate IEnumerable<object> CompiledPath(ElementNode resource);
 
 /// <summary>

@@ -28,7 +28,7 @@ public sealed class SearchIndexer(FhirDefinitions definitions, IPathEngine engin
             if (p.Components.Count == 0)
             {
                 var values = new IndexValues(definitions, p.Code, null, null, rows);
-                foreach (var item in Evaluate(p, p.Branches, resource))
+                foreach (var item in Evaluate(p, p.Branches, resource, Scratch(ref t_items)))
                     values.Add(p.Type, item);
                 continue;
             }
@@ -36,7 +36,7 @@ public sealed class SearchIndexer(FhirDefinitions definitions, IPathEngine engin
             // lacking a component can never match (a composite search names every component), so it is not stored:
             // an Observation without a value would otherwise write its code once more for each code-value-[x]
             var group = 0;
-            foreach (var item in Evaluate(p, p.Branches, resource))
+            foreach (var item in Evaluate(p, p.Branches, resource, Scratch(ref t_items)))
             {
                 if (item is not ElementNode node) continue;
                 var start = rows.Count;
@@ -46,7 +46,7 @@ public sealed class SearchIndexer(FhirDefinitions definitions, IPathEngine engin
                     var component = p.Components[c];
                     var before = rows.Count;
                     var values = new IndexValues(definitions, p.Code, group, c, rows);
-                    foreach (var v in Evaluate(p, component.Branches, node))
+                    foreach (var v in Evaluate(p, component.Branches, node, Scratch(ref t_componentItems)))
                         values.Add(component.Type, v);
                     complete = rows.Count > before;
                 }
@@ -57,9 +57,20 @@ public sealed class SearchIndexer(FhirDefinitions definitions, IPathEngine engin
         return rows;
     }
 
-    private IEnumerable<object> Evaluate(ParameterPlan p, IReadOnlyList<CompiledBranch> branches, ElementNode focus)
+    // the items of one parameter, and of one component inside a composite's group, reused by each thread's extractions
+    [ThreadStatic] private static List<object>? t_items;
+    [ThreadStatic] private static List<object>? t_componentItems;
+
+    private static List<object> Scratch(ref List<object>? list)
     {
-        var results = new List<object>();
+        if (list is null || list.Capacity > 4096) list = new List<object>(16);
+        else list.Clear();
+        return list;
+    }
+
+    /// <summary>Every item the branches select, copied into <paramref name="results"/> (each evaluation's own list is the engine's to reuse).</summary>
+    private List<object> Evaluate(ParameterPlan p, IReadOnlyList<CompiledBranch> branches, ElementNode focus, List<object> results)
+    {
         foreach (var b in branches)
         {
             try
