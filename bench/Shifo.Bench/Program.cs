@@ -12,7 +12,9 @@ switch (args.FirstOrDefault())
         return FhirPathComparison.Run(args[1..]);
     case "synth":
         return SynthLoad.Run(args[1..]);
+    case "server-cpu-path":
+        return ServerCpuPath.Run(args[1..]);
     default:
-        Console.Error.WriteLine("usage: Shifo.Bench parse-validate [BenchmarkDotNet options] | parse-validate-quick [CORPUS [ROUNDS [METHOD]]] | fhirpath [MILLISECONDS_PER_CASE [ROUNDS]] | synth [PATIENTS] [OUT_DIR]");
+        Console.Error.WriteLine("usage: Shifo.Bench parse-validate [BenchmarkDotNet options] | parse-validate-quick [CORPUS [ROUNDS [METHOD]]] | fhirpath [MILLISECONDS_PER_CASE [ROUNDS]] | synth [PATIENTS] [OUT_DIR] | server-cpu-path [PATIENTS [ROUNDS]]");
         return 2;
 }
