@@ -105,10 +105,8 @@ internal static partial class NativeInvariants
     //   element.tail().all(path.startsWith(<the first path of %resource's differential up to its first dot> & '.')))
     private static NativeAnswer DifferentialPathsUnderType(ElementNode n, ElementNode resource)
     {
-        var kind = Only(resource, "kind", out var manyKinds);
-        var type = Only(resource, "type", out var manyTypes);
-        if (manyKinds || manyTypes || kind is { Value: null } || type is { Value: null }) return NativeAnswer.Unknown;
-        var logical = kind is null ? NativeAnswer.Empty : Answer(kind.Value == "logical");
+        var logical = IsLogical(resource, out var type);
+        if (logical == NativeAnswer.Unknown) return logical;
         var first = FirstChild(n, "element");
         NativeAnswer underType;
         if (first is null || type is null) underType = NativeAnswer.Empty;
@@ -131,17 +129,7 @@ internal static partial class NativeInvariants
         }
         if (manyDifferentials) return NativeAnswer.Unknown;
 
-        var right = NativeAnswer.True;
-        var seenFirst = false;
-        foreach (var e in n.ChildList)
-        {
-            if (e.Name != "element") continue;
-            if (!seenFirst) { seenFirst = true; continue; }
-            var path = Only(e, "path", out var many);
-            if (many || path is { Value: null }) return NativeAnswer.Unknown;
-            if (path is null || !path.Value!.StartsWith(prefix, StringComparison.Ordinal)) right = NativeAnswer.False;
-        }
-        return And(left, right);
+        return And(left, TailPathsStartWith(n, prefix));
     }
 
     private static ElementNode? FirstChild(ElementNode n, string name)

@@ -250,10 +250,8 @@ internal static partial class NativeInvariants
     //   and element.tail().all(path.startsWith(%resource.snapshot.element.first().path & '.'))
     private static NativeAnswer SnapshotPathsUnderType(ElementNode n, ElementNode resource)
     {
-        var kind = Only(resource, "kind", out var manyKinds);
-        var type = Only(resource, "type", out var manyTypes);
-        if (manyKinds || manyTypes || kind is { Value: null } || type is { Value: null }) return NativeAnswer.Unknown;
-        var logical = kind is null ? NativeAnswer.Empty : Answer(kind.Value == "logical");
+        var logical = IsLogical(resource, out var type);
+        if (logical == NativeAnswer.Unknown) return logical;
 
         ElementNode? first = null;
         foreach (var c in n.ChildList)
@@ -288,7 +286,21 @@ internal static partial class NativeInvariants
             prefix = (p?.Value ?? "") + ".";
         }
 
-        var right = NativeAnswer.True;
+        return And(left, TailPathsStartWith(n, prefix));
+    }
+
+    // %resource.kind = 'logical', with %resource.type: Unknown when either repeats or has no value
+    private static NativeAnswer IsLogical(ElementNode resource, out ElementNode? type)
+    {
+        var kind = Only(resource, "kind", out var manyKinds);
+        type = Only(resource, "type", out var manyTypes);
+        if (manyKinds || manyTypes || kind is { Value: null } || type is { Value: null }) return NativeAnswer.Unknown;
+        return kind is null ? NativeAnswer.Empty : Answer(kind.Value == "logical");
+    }
+
+    // element.tail().all(path.startsWith(prefix)): every element after the first has a path under the prefix
+    private static NativeAnswer TailPathsStartWith(ElementNode n, string prefix)
+    {
         var seenFirst = false;
         foreach (var e in n.ChildList)
         {
@@ -296,9 +308,9 @@ internal static partial class NativeInvariants
             if (!seenFirst) { seenFirst = true; continue; }
             var path = Only(e, "path", out var many);
             if (many || path is { Value: null }) return NativeAnswer.Unknown;
-            if (path is null || !path.Value!.StartsWith(prefix, StringComparison.Ordinal)) { right = NativeAnswer.False; break; }
+            if (path is null || !path.Value!.StartsWith(prefix, StringComparison.Ordinal)) return NativeAnswer.False;
         }
-        return And(left, right);
+        return NativeAnswer.True;
     }
 
     // children().element.where(path.contains('.').not()).<label|code|requirements>.empty(), three times
