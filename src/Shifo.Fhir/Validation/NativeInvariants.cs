@@ -23,7 +23,8 @@ internal static partial class NativeInvariants
     {
         if (expression is null) return null;
         if (ByExpression.TryGetValue(expression, out var check)) return check;
-        return RegexShape(expression) ?? ExistenceShape(expression) ?? NativeLogic.Compile(expression);
+        // the rest of the frequent ones are plain logic over children (eld-16/19/20, sdf-0, qty-3, dom-6, vsd-9 and many more)
+        return NativeLogic.Compile(expression);
     }
 
     public static bool? ToOutcome(this NativeAnswer answer) => answer switch
@@ -491,83 +492,6 @@ internal static partial class NativeInvariants
         foreach (var c in n.ChildList)
             if (c.Name == name && !test(c)) return false;
         return true;
-    }
-
-    // ---- name.matches('pattern') and name.empty() or name.matches('pattern') (eld-16, eld-19, eld-20, sdf-0, csd-0)
-
-    /// <summary>
-    /// Rules made only of <c>a.b.empty()</c> and <c>a.b.exists()</c> joined by <c>or</c> (qty-3, cpt-2, obs-6, dom-6, tim-2 and
-    /// many more): each term is a plain yes/no about the presence of children, so the whole is true or false, never empty.
-    /// Only lower-case element names are accepted: a capitalised first step could be a type name the engine treats apart.
-    /// </summary>
-    private static NativeCheck? ExistenceShape(string expression)
-    {
-        if (!expression.Contains(".empty()", StringComparison.Ordinal) && !expression.Contains(".exists()", StringComparison.Ordinal)) return null;
-        Node tree;
-        try { tree = Parser.Parse(expression); }
-        catch (FhirPathException) { return null; }
-        var terms = new List<(string[] Path, bool Present)>();
-        if (!CollectExistenceTerms(tree, terms)) return null;
-        var list = terms.ToArray();
-        return (n, _) =>
-        {
-            foreach (var (path, present) in list)
-                if (HasPath(n, path, 0) == present) return NativeAnswer.True;
-            return NativeAnswer.False;
-        };
-    }
-
-    private static bool CollectExistenceTerms(Node node, List<(string[] Path, bool Present)> terms)
-    {
-        if (node is BinaryNode { Operator: "or" } or)
-            return CollectExistenceTerms(or.Left, terms) && CollectExistenceTerms(or.Right, terms);
-        if (node is not CallNode { Name: "empty" or "exists", Arguments.Count: 0, Target: { } target } call) return false;
-        var path = new List<string>();
-        for (Node? step = target; step is not null;)
-        {
-            if (step is not MemberNode member || member.Name.Length == 0 || !char.IsAsciiLetterLower(member.Name[0])) return false;
-            path.Insert(0, member.Name);
-            step = member.Target;
-        }
-        terms.Add((path.ToArray(), call.Name == "exists"));
-        return true;
-    }
-
-    // whether some node along the path of child names exists below n
-    private static bool HasPath(ElementNode n, string[] path, int from)
-    {
-        foreach (var c in n.ChildList)
-            if (c.Name == path[from] && (from == path.Length - 1 || HasPath(c, path, from + 1))) return true;
-        return false;
-    }
-
-    private static NativeCheck? RegexShape(string expression)
-    {
-        if (!expression.Contains("matches(", StringComparison.Ordinal)) return null;
-        Node tree;
-        try { tree = Parser.Parse(expression); }
-        catch (FhirPathException) { return null; }
-        if (MatchesOnChild(tree) is ({ } name, { } pattern))
-            return (n, _) => ChildMatches(n, name, pattern);
-        if (tree is BinaryNode { Operator: "or", Left: CallNode { Name: "empty", Arguments.Count: 0, Target: MemberNode { Target: null } empty }, Right: var right }
-            && MatchesOnChild(right) is ({ } same, { } p) && same == empty.Name)
-            return (n, _) => Has(n, same) ? ChildMatches(n, same, p) : NativeAnswer.True;
-        return null;
-    }
-
-    private static (string? Name, string? Pattern) MatchesOnChild(Node node) =>
-        node is CallNode { Name: "matches", Target: MemberNode { Target: null } member, Arguments: [LiteralNode { Value: string pattern }] }
-            ? (member.Name, pattern)
-            : (null, null);
-
-    private static NativeAnswer ChildMatches(ElementNode n, string name, string pattern)
-    {
-        var child = Only(n, name, out var many);
-        if (many) return NativeAnswer.Unknown;
-        if (child is null) return NativeAnswer.Empty;
-        // only a String reaches the regex; anything else (a value-less primitive, another type) is the engine's to report
-        if (child.Value is null || FhirPathValues.Normalize(child) is not string text) return NativeAnswer.Unknown;
-        return Answer(StringFunctions.CachedRegex(pattern, full: false).IsMatch(text));
     }
 
     // ---- helpers: FHIRPath's three-valued logic and child lookups

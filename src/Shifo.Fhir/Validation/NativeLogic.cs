@@ -8,7 +8,7 @@ namespace Shifo.Fhir.Validation;
 /// Invariants made of plain logic over the focus's children, compiled to C# from their parsed FHIRPath: <c>and</c>,
 /// <c>or</c>, <c>implies</c> and <c>not()</c> over <c>exists()</c>, <c>empty()</c>, <c>all(…)</c>, <c>=</c> and
 /// <c>!=</c> against a literal or another path, and <c>startsWith</c>, <c>contains</c> and <c>matches</c> with a literal
-/// (vsd-9, sdf-4, sdf-11, sdf-15, sdf-19, sdf-22, eld-12, bdl-2, bdl-8 and many more). A path is lower-case child
+/// (qty-3, dom-6, eld-16, eld-20, sdf-0, vsd-9, sdf-11, sdf-19, eld-12, bdl-8 and many more). A path is lower-case child
 /// names, with at most one <c>first()</c>. Anything else in the expression leaves it to the engine; a value these
 /// rules cannot read plainly (several where one is compared, a primitive without a value, a value that is not a
 /// String or Boolean) makes the answer Unknown, so that the engine decides it.
