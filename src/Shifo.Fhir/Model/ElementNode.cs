@@ -65,25 +65,25 @@ public sealed class ElementNode
         get
         {
             var value = _value;
-            if (value is not byte[] utf8) return (string?)value;
+            if (value is not SourceText text) return (string?)value;
             // decoded on first read and kept; two threads reading at once decode equal strings, either may stay
-            var decoded = Encoding.UTF8.GetString(utf8);
+            var decoded = text.Decode();
             _value = decoded;
             return decoded;
         }
         set => _value = value;
     }
 
-    // a string, or a long text value as the parser read it: UTF-8, unescaped, checked valid, never changed. Validation
+    // a string, or a long text value as the parser read it (SourceText), checked to be text, never changed. Validation
     // only scans narratives, descriptions and base64 data, which are most of a resource's bytes; decoding them all
     // up front would double their size and hand the collector most of the parse.
     private object? _value;
 
-    /// <summary>The value as UTF-8 while it is kept undecoded (a long text value from the parser), else null: read <see cref="Value"/>.</summary>
-    internal byte[]? Utf8Value => _value as byte[];
+    /// <summary>The value while it is kept undecoded (a long text value from the parser), else null: read <see cref="Value"/>.</summary>
+    internal SourceText? SourceValue => _value as SourceText;
 
-    /// <summary>Keeps a text value as UTF-8 until it is read; the array is the node's and must never change.</summary>
-    internal void SetUtf8Value(byte[] utf8) => _value = utf8;
+    /// <summary>Keeps a text value undecoded until it is read.</summary>
+    internal void SetSourceValue(SourceText text) => _value = text;
 
     public PrimitiveKind ValueKind
     {

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -30,6 +32,9 @@ public sealed class FhirJsonParser
     private readonly FhirDefinitions _defs;
     private readonly List<Issue> _issues = [];
 
+    // the document being read when the tree may keep slices of it (see Parse(byte[]))
+    private byte[]? _document;
+
     private FhirJsonParser(FhirDefinitions defs) => _defs = defs;
 
     [ThreadStatic] private static FhirJsonParser? t_reusable;
@@ -43,13 +48,24 @@ public sealed class FhirJsonParser
 
     public static ParseResult Parse(string json) => Parse(Encoding.UTF8.GetBytes(json));
 
-    public static ParseResult Parse(ReadOnlySpan<byte> utf8, FhirDefinitions? definitions = null)
+    /// <summary>
+    /// Reads a document the caller hands over: the tree keeps long text values as slices of <paramref name="utf8"/>
+    /// instead of copies, so the array must never change afterwards (never a pooled or reused buffer).
+    /// </summary>
+    public static ParseResult Parse(byte[] utf8, FhirDefinitions? definitions = null) => Parse(utf8, definitions, utf8);
+
+    /// <summary>Reads a document the tree does not keep: long text values are copied out of it.</summary>
+    public static ParseResult Parse(ReadOnlySpan<byte> utf8, FhirDefinitions? definitions = null) => Parse(utf8, definitions, null);
+
+    // the document is `owned` too when the caller gave it up: long values are slices of it
+    private static ParseResult Parse(ReadOnlySpan<byte> utf8, FhirDefinitions? definitions, byte[]? owned)
     {
         var defs = definitions ?? FhirDefinitions.R4;
         // one parser per thread is reused: its scratch lists would otherwise be allocated again for every resource
         var parser = t_reusable is { } cached && ReferenceEquals(cached._defs, defs) ? cached : new FhirJsonParser(defs);
         t_reusable = null; // taken while in use
         parser.Reset();
+        parser._document = owned;
         ElementNode? root = null;
         try
         {
@@ -83,6 +99,7 @@ public sealed class FhirJsonParser
         var result = new ParseResult { Resource = root };
         result.Issues.AddRange(parser._issues);
         parser._issues.Clear();
+        parser._document = null; // the cached parser must not keep a document alive
         t_reusable = parser;
         return result;
     }
@@ -278,7 +295,7 @@ public sealed class FhirJsonParser
             if (node.ValueKind != expected)
                 _issues.Add(Issue.Error("structure", node.Location,
                     $"'{property}' is a {type}, which JSON writes as a {PrimitiveJson.Describe(expected)}, but found a {PrimitiveJson.Describe(node.ValueKind)}."));
-            else if (node.ValueKind == PrimitiveKind.String && node.Utf8Value is null && node.Value!.Length == 0) // long values are not empty
+            else if (node.ValueKind == PrimitiveKind.String && node.SourceValue is null && node.Value!.Length == 0) // long values are not empty
                 _issues.Add(Issue.Error("value", node.Location, $"'{property}' is an empty string: leave the property out instead."));
             return;
         }
@@ -342,7 +359,7 @@ public sealed class FhirJsonParser
         {
             case JsonTokenType.String:
                 if (reader.HasValueSequence) node.Value = Text(ref reader);
-                else if (reader.ValueSpan.Length > LongValueBytes && IsScannedText(node.TypeName)) node.SetUtf8Value(KeepLong(ref reader));
+                else if (reader.ValueSpan.Length > LongValueBytes && IsScannedText(node.TypeName)) node.SetSourceValue(KeepLong(ref reader));
                 else if (reader.ValueIsEscaped) node.Value = Text(ref reader);
                 else if (_values.Find(reader.ValueSpan) is { } known) node.Value = known;
                 else _values.Store(reader.ValueSpan, node.Value = Text(ref reader));
@@ -365,23 +382,31 @@ public sealed class FhirJsonParser
         }
     }
 
-    /// <summary>A long text value as UTF-8, unescaped and checked to be valid UTF-8 as decoding it would.</summary>
-    private byte[] KeepLong(ref Utf8JsonReader reader)
+    /// <summary>
+    /// A long text value, checked to be text as decoding it would: a slice of the document when the tree may keep
+    /// one, else an unescaped copy.
+    /// </summary>
+    private SourceText KeepLong(ref Utf8JsonReader reader)
     {
         var raw = reader.ValueSpan;
-        byte[] utf8;
-        if (!reader.ValueIsEscaped) utf8 = raw.ToArray();
-        else
+        if (!reader.ValueIsEscaped)
         {
-            // unescaping never lengthens UTF-8 (\u00e9 is 6 bytes for 2), so the raw length is room enough
-            var scratch = ArrayPool<byte>.Shared.Rent(raw.Length);
-            try { utf8 = scratch.AsSpan(0, reader.CopyString(scratch)).ToArray(); }
-            catch (InvalidOperationException) { throw new NotTextException(reader.TokenStartIndex); }
-            finally { ArrayPool<byte>.Shared.Return(scratch); }
+            if (!Utf8.IsValid(raw)) throw new NotTextException(reader.TokenStartIndex);
+            return _document is { } document ? SourceText.Slice(document, OffsetIn(document, raw), raw.Length, escaped: false) : SourceText.Own(raw.ToArray());
         }
-        if (!Utf8.IsValid(utf8)) throw new NotTextException(reader.TokenStartIndex);
-        return utf8;
+        // escapes are ASCII and the reader has checked their syntax: the value is text when the rest is UTF-8 and
+        // every \u escape of a surrogate is one half of a pair
+        if (!Utf8.IsValid(raw) || !JsonEscapes.SurrogatesPair(raw)) throw new NotTextException(reader.TokenStartIndex);
+        if (_document is { } owner) return SourceText.Slice(owner, OffsetIn(owner, raw), raw.Length, escaped: true);
+        // unescaping never lengthens UTF-8 (\u00e9 is 6 bytes for 2), so the raw length is room enough
+        var unescaped = new byte[raw.Length];
+        var length = JsonEscapes.Unescape(raw, unescaped);
+        return SourceText.Own(length == unescaped.Length ? unescaped : unescaped.AsSpan(0, length).ToArray());
     }
+
+    /// <summary>Where a span the reader gave lies in the document it reads (the reader reads that very array).</summary>
+    private static int OffsetIn(byte[] document, ReadOnlySpan<byte> part) =>
+        checked((int)Unsafe.ByteOffset(ref MemoryMarshal.GetArrayDataReference(document), ref MemoryMarshal.GetReference(part)));
 
     /// <summary>The current string token as text; bytes that are not UTF-8, or a broken \u escape, end the parse.</summary>
     private static string Text(ref Utf8JsonReader reader)

@@ -184,7 +184,7 @@ public static class FhirJsonWriter
         switch (n.ValueKind)
         {
             // a long value the parser kept as UTF-8 is written from it, never decoded
-            case PrimitiveKind.String when n.Utf8Value is { } utf8: w.WriteStringValue(utf8); break;
+            case PrimitiveKind.String when n.SourceValue is { } text: w.WriteStringValue(text.Utf8()); break;
             case PrimitiveKind.String: w.WriteStringValue(n.Value); break;
             case PrimitiveKind.Number: w.WriteRawValue(n.Value!, skipInputValidation: true); break;
             case PrimitiveKind.Boolean: w.WriteBooleanValue(n.Value == "true"); break;

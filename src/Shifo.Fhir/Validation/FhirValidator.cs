@@ -22,9 +22,16 @@ public sealed class FhirValidator
     }
 
     /// <summary>Parses and validates in one go; the parser's structural issues come first.</summary>
-    public ValidationResult Validate(ReadOnlySpan<byte> utf8Json)
+    public ValidationResult Validate(ReadOnlySpan<byte> utf8Json) => Validated(FhirJsonParser.Parse(utf8Json, _defs));
+
+    /// <summary>
+    /// Parses and validates a document the caller hands over: the resource keeps slices of the array rather than
+    /// copies of its long text (see <see cref="FhirJsonParser.Parse(byte[], FhirDefinitions?)"/>), so it must never change afterwards.
+    /// </summary>
+    public ValidationResult Validate(byte[] utf8Json) => Validated(FhirJsonParser.Parse(utf8Json, _defs));
+
+    private ValidationResult Validated(ParseResult parsed)
     {
-        var parsed = FhirJsonParser.Parse(utf8Json, _defs);
         var issues = parsed.Issues;
         if (parsed.Resource is not null)
             new ValidationWalker(_defs, _plans, issues).ValidateResource(parsed.Resource);

@@ -34,10 +34,10 @@ internal sealed class PrimitiveFormat
     {
         // values kept as UTF-8 are of text types (string, markdown, xhtml, base64Binary), which have no range checks
         // after the pattern: passing it, or having none (xhtml), is all there is
-        if (node.Utf8Value is { } utf8)
+        if (node.SourceValue is { } text)
         {
             if (Pattern is null) return null;
-            if (_nativeUtf8 is not null && _nativeUtf8(utf8)) return null;
+            if (_nativeUtf8 is not null && _nativeUtf8(text.Utf8())) return null;
         }
         return Check(node.Value!);
     }

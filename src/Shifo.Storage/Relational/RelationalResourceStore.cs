@@ -345,6 +345,7 @@ public sealed partial class RelationalResourceStore(SqlDialect dialect, SearchIn
             {
                 foreach (var r in batch)
                 {
+                    if (r.Json is null) continue;
                     var parsed = FhirJsonParser.Parse(r.Json);
                     if (parsed.Resource is null) continue;
                     // the batch was read outside this transaction: only reindex what is still the current version

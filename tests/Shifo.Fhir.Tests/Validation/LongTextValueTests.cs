@@ -87,26 +87,44 @@ public class LongTextValueTests
         AssertError(Validate(p), "value", "Patient.photo[0].data");
     }
 
-    [Fact]
-    public void A_long_value_reads_and_writes_back_as_written()
-    {
-        var family = Filler + "\"quoted\" \\ tab\t é 中 \U0001F600";
-        var json = PatientWith(family, Div("<b>x</b>")).ToJsonString();
-        var parsed = FhirJsonParser.Parse(json);
-        Assert.False(parsed.HasErrors);
-        var read = FhirPathCompiler.Compile("Patient.name[0].family").Evaluate(parsed.Resource);
-        Assert.Equal(family, FhirPathValues.ToStringValue(Assert.Single(read)));
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(json), JsonNode.Parse(FhirJsonWriter.ToJson(parsed.Resource!))));
-    }
+    // the parser keeps long values as slices of an array it is handed, and copies them out of a span it is lent
+    private static ParseResult Parse(byte[] utf8, bool handedOver) =>
+        handedOver ? FhirJsonParser.Parse(utf8) : FhirJsonParser.Parse((ReadOnlySpan<byte>)utf8);
 
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void Bytes_that_are_not_UTF8_are_a_fatal_issue_not_an_exception(bool longValue)
+    public void A_long_value_reads_and_writes_back_as_written(bool handedOver)
+    {
+        var family = Filler + "\"quoted\" \\ tab\t é 中 \U0001F600";
+        var json = PatientWith(family, Div("<b>x</b>")).ToJsonString(); // escaped: \u0022, \u003C, \u00E9...
+        var plain = "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + Filler + "é 中\"}]}"; // nothing to unescape
+        foreach (var (document, expected) in new[] { (json, family), (plain, Filler + "é 中") })
+        {
+            var parsed = Parse(Encoding.UTF8.GetBytes(document), handedOver);
+            Assert.False(parsed.HasErrors);
+            var read = FhirPathCompiler.Compile("Patient.name[0].family").Evaluate(parsed.Resource);
+            Assert.Equal(expected, FhirPathValues.ToStringValue(Assert.Single(read)));
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse(document), JsonNode.Parse(FhirJsonWriter.ToJson(parsed.Resource!))));
+        }
+    }
+
+    [Fact]
+    public void A_tree_read_from_a_handed_over_array_writes_what_one_read_from_a_copy_writes()
+    {
+        var json = Encoding.UTF8.GetBytes(PatientWith(Filler + "\"Ota\" é", Div("<p>Diagnóstico 中文</p>")).ToJsonString());
+        Assert.Equal(FhirJsonWriter.ToJson(Parse(json, handedOver: false).Resource!), FhirJsonWriter.ToJson(Parse(json, handedOver: true).Resource!));
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void Bytes_that_are_not_UTF8_are_a_fatal_issue_not_an_exception(bool longValue, bool handedOver)
     {
         var prefix = Encoding.UTF8.GetBytes("{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + (longValue ? Filler : "Ka"));
         byte[] json = [.. prefix, 0xC3, 0x28, .. "\"}]}"u8];
-        var result = FhirJsonParser.Parse(json);
+        var result = Parse(json, handedOver);
         Assert.Null(result.Resource);
         var issue = Assert.Single(result.Issues);
         Assert.Equal(IssueSeverity.Fatal, issue.Severity);
@@ -114,15 +132,38 @@ public class LongTextValueTests
     }
 
     [Theory]
-    [InlineData("Ka\\ud800ri")]
-    [InlineData("\\udc00")]
-    public void A_unicode_escape_of_half_a_character_is_a_fatal_issue(string escaped)
+    [InlineData("Ka\\ud800ri", false)]
+    [InlineData("\\udc00", false)]
+    [InlineData("Ka\\ud800ri", true)]
+    [InlineData("\\udc00", true)]
+    [InlineData("\\uD83D\\n\\uDE00", true)] // the low half does not follow at once
+    [InlineData("\\uD83D\\uD83D\\uDE00", true)] // two high halves
+    [InlineData("\\uDE00\\uD83D", true)] // in the wrong order
+    [InlineData("ok \\u00e9 \\uD83D", true)] // the value ends after a high half
+    public void A_unicode_escape_of_half_a_character_is_a_fatal_issue(string escaped, bool handedOver)
     {
         foreach (var value in new[] { escaped, Filler + escaped })
         {
-            var result = FhirJsonParser.Parse("{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + value + "\"}]}");
+            var json = Encoding.UTF8.GetBytes("{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + value + "\"}]}");
+            var result = Parse(json, handedOver);
             Assert.Null(result.Resource);
             Assert.Contains(result.Issues, i => i.Severity == IssueSeverity.Fatal && i.Message.Contains("half a character", StringComparison.Ordinal));
+        }
+    }
+
+    [Theory]
+    [InlineData("\\uD83D\\uDE00 \\ud83d\\ude00", "\U0001F600 \U0001F600")]
+    [InlineData("\\\\uD800", "\\uD800")] // an escaped backslash, then the letters: no surrogate at all
+    [InlineData("a\\\"\\/\\b\\t\\u0041", "a\"/\b\tA")]
+    public void Whole_pairs_and_other_escapes_in_a_long_value_read_as_written(string escaped, string expected)
+    {
+        foreach (var handedOver in new[] { false, true })
+        {
+            var json = Encoding.UTF8.GetBytes("{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + Filler + escaped + "\"}]}");
+            var parsed = Parse(json, handedOver);
+            Assert.NotNull(parsed.Resource);
+            var read = FhirPathCompiler.Compile("Patient.name[0].family").Evaluate(parsed.Resource);
+            Assert.Equal(Filler + expected, FhirPathValues.ToStringValue(Assert.Single(read)));
         }
     }
 }

@@ -38,8 +38,8 @@ internal static partial class XhtmlSafety
     /// <summary>The rule on a node's xhtml value, read as UTF-8 where the parser kept it so.</summary>
     public static bool IsSafe(ElementNode node)
     {
-        if (node.Utf8Value is not { } utf8) return node.Value is { } html && IsSafe(html);
-        ReadOnlySpan<byte> bytes = utf8;
+        if (node.SourceValue is not { } text) return node.Value is { } html && IsSafe(html);
+        var bytes = text.Utf8();
         // string.TrimStart's white space: the ASCII ones here; a non-ASCII one (U+00A0) is left to the string
         var start = bytes.IndexOfAnyExcept(AsciiSpaceBytes);
         if (start >= 0 && bytes[start] >= 128) return IsSafe(node.Value!);
