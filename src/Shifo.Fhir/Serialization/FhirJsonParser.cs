@@ -399,9 +399,9 @@ public sealed class FhirJsonParser
         if (!Utf8.IsValid(raw) || !JsonEscapes.SurrogatesPair(raw)) throw new NotTextException(reader.TokenStartIndex);
         if (_document is { } owner) return SourceText.Slice(owner, OffsetIn(owner, raw), raw.Length, escaped: true);
         // unescaping never lengthens UTF-8 (\u00e9 is 6 bytes for 2), so the raw length is room enough
-        var unescaped = new byte[raw.Length];
-        var length = JsonEscapes.Unescape(raw, unescaped);
-        return SourceText.Own(length == unescaped.Length ? unescaped : unescaped.AsSpan(0, length).ToArray());
+        var scratch = ArrayPool<byte>.Shared.Rent(raw.Length);
+        try { return SourceText.Own(scratch.AsSpan(0, JsonEscapes.Unescape(raw, scratch)).ToArray()); }
+        finally { ArrayPool<byte>.Shared.Return(scratch); }
     }
 
     /// <summary>Where a span the reader gave lies in the document it reads (the reader reads that very array).</summary>
