@@ -44,8 +44,8 @@ internal sealed class SourceText
     public ReadOnlySpan<byte> Utf8()
     {
         if (!Escaped) return _bytes.AsSpan(_start, Length);
-        // unescaping never lengthens UTF-8 (\u00e9 is 6 bytes for 2), so the escaped length is room enough
-        // one buffer per thread, reused; a value too large to be worth keeping one that size for gets its own
+        // one buffer per thread, as long as the escaped value (unescaping never lengthens it); a value over
+        // KeptBufferBytes gets its own, so that no thread keeps a buffer that large
         var buffer = t_unescaped is { } b && b.Length >= Length ? b
             : Length > KeptBufferBytes ? new byte[Length]
             : t_unescaped = new byte[Math.Max(Length, 4096)];

@@ -183,7 +183,7 @@ public static class FhirJsonWriter
     {
         switch (n.ValueKind)
         {
-            // a long value the parser kept as UTF-8 is written from it, never decoded
+            // a long value the parser kept undecoded is written from its UTF-8, never made a string
             case PrimitiveKind.String when n.SourceValue is { } text: w.WriteStringValue(text.Utf8()); break;
             case PrimitiveKind.String: w.WriteStringValue(n.Value); break;
             case PrimitiveKind.Number: w.WriteRawValue(n.Value!, skipInputValidation: true); break;

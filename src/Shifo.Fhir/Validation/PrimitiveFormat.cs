@@ -32,7 +32,7 @@ internal sealed class PrimitiveFormat
     /// <summary>Null when the node's value is fine, else what is wrong with it; a long value is checked undecoded where it can be.</summary>
     public string? Check(ElementNode node)
     {
-        // values kept as UTF-8 are of text types (string, markdown, xhtml, base64Binary), which have no range checks
+        // values kept undecoded are of text types (string, markdown, xhtml, base64Binary), which have no range checks
         // after the pattern: passing it, or having none (xhtml), is all there is
         if (node.SourceValue is { } text)
         {
